@@ -1,0 +1,155 @@
+import { readFileSync } from 'node:fs'
+import { parseArgs, type ParseArgsConfig } from 'node:util'
+import { ConfigError } from './config.js'
+import { follow, listSpaces, unfollow } from './commands/spaces.js'
+import { serve } from './commands/serve.js'
+import { UsageError } from './usage-error.js'
+
+type Options = NonNullable<ParseArgsConfig['options']>
+type Values = Record<string, string | boolean | (string | boolean)[] | undefined>
+
+interface Command {
+  usage: string
+  summary: string
+  options: Options
+  positionals: number
+  run(values: Values, positionals: string[]): Promise<number | void>
+}
+
+const CONFIG_HELP =
+  '  --config FILE   the config file (default: $SYNCWEB_CONFIG, else ~/.config/syncweb/config.json)'
+
+const COMMANDS: Record<string, Command> = {
+  serve: {
+    usage: 'syncweb serve [--port N] [--host H] [--config FILE] [--open]',
+    summary: 'start the gateway and print its URL',
+    options: { port: { type: 'string' }, host: { type: 'string' }, open: { type: 'boolean' } },
+    positionals: 0,
+    run: (v) =>
+      serve({
+        configFlag: str(v.config),
+        port: str(v.port),
+        host: str(v.host),
+        open: v.open === true,
+      }),
+  },
+  follow: {
+    usage: 'syncweb follow NAME FOLDER [--config FILE]',
+    summary: 'add a space: serve FOLDER at /@NAME/',
+    options: {},
+    positionals: 2,
+    run: (v, [name, folder]) => follow(str(v.config), name!, folder!),
+  },
+  unfollow: {
+    usage: 'syncweb unfollow NAME [--config FILE]',
+    summary: 'remove a space (the folder is never touched)',
+    options: {},
+    positionals: 1,
+    run: (v, [name]) => unfollow(str(v.config), name!),
+  },
+  spaces: {
+    usage: 'syncweb spaces [--json] [--config FILE]',
+    summary: 'list the spaces: name, folder, online',
+    options: { json: { type: 'boolean' } },
+    positionals: 0,
+    run: (v) => listSpaces(str(v.config), v.json === true),
+  },
+}
+
+const COMMON: Options = {
+  config: { type: 'string' },
+  help: { type: 'boolean', short: 'h' },
+  version: { type: 'boolean', short: 'v' },
+}
+
+function str(value: Values[string]): string | undefined {
+  return typeof value === 'string' ? value : undefined
+}
+
+function version(): string {
+  const pkg = new URL('../package.json', import.meta.url)
+  return (JSON.parse(readFileSync(pkg, 'utf8')) as { version: string }).version
+}
+
+function mainHelp(): string {
+  const width = Math.max(...Object.values(COMMANDS).map((c) => c.usage.length))
+  return [
+    'syncweb: browse the folders your friends share through Syncthing or Resilio Sync.',
+    '',
+    'Usage: syncweb [COMMAND] [OPTIONS]   (no command means serve)',
+    '',
+    'Commands:',
+    ...Object.values(COMMANDS).map((c) => `  ${c.usage.padEnd(width)}  ${c.summary}`),
+    '',
+    'Options:',
+    CONFIG_HELP,
+    '  -h, --help      show help (also: syncweb COMMAND --help)',
+    '  -v, --version   print the version',
+    '',
+  ].join('\n')
+}
+
+function commandHelp(command: Command): string {
+  return [
+    `Usage: ${command.usage}`,
+    '',
+    `${command.summary[0]!.toUpperCase()}${command.summary.slice(1)}.`,
+    '',
+    'Options:',
+    CONFIG_HELP,
+    '  -h, --help      show this help',
+    '',
+  ].join('\n')
+}
+
+/** Runs the CLI and returns the exit code; the bin script is the only caller of process.exit. */
+export async function main(argv: string[]): Promise<number> {
+  try {
+    // Every option of every command is known here, so that `--port 80 serve` finds `serve`.
+    const all: Options = Object.assign({}, COMMON, ...Object.values(COMMANDS).map((c) => c.options))
+    const first = parseArgs({ args: argv, options: all, allowPositionals: true, strict: false })
+    const name = first.positionals[0] ?? 'serve'
+    if (first.values.version && first.positionals.length === 0) {
+      process.stdout.write(version() + '\n')
+      return 0
+    }
+    if (first.values.help && first.positionals.length === 0) {
+      process.stdout.write(mainHelp())
+      return 0
+    }
+    const command = COMMANDS[name]
+    if (!command)
+      throw new UsageError(`unknown command "${name}"; run syncweb --help to see the commands`)
+    const { values, positionals } = parseArgs({
+      args: argv,
+      options: { ...COMMON, ...command.options },
+      allowPositionals: true,
+      strict: true,
+    })
+    if (values.help) {
+      process.stdout.write(commandHelp(command))
+      return 0
+    }
+    const args = first.positionals.length ? positionals.slice(1) : positionals
+    if (args.length !== command.positionals) {
+      throw new UsageError(`expected: ${command.usage} (run syncweb ${name} --help)`)
+    }
+    return (await command.run(values, args)) ?? 0
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      process.stderr.write(
+        `syncweb: config error: ${error.message}. Fix the file, then try again.\n`,
+      )
+      return 2
+    }
+    if (
+      error instanceof UsageError ||
+      (error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')
+    ) {
+      process.stderr.write(`syncweb: ${(error as Error).message}\n`)
+      return 2
+    }
+    process.stderr.write(`syncweb: ${(error as Error).message}\n`)
+    return 1
+  }
+}

@@ -1,0 +1,79 @@
+import { spawn } from 'node:child_process'
+import {
+  DEFAULT_HOST,
+  DEFAULT_PORT,
+  demoConfig,
+  findConfigFile,
+  loadConfig,
+  type Config,
+} from '../config.js'
+import { startServer } from '../http/server.js'
+import { realFolder } from '../resolve.js'
+import { UsageError } from '../usage-error.js'
+
+export interface ServeOptions {
+  configFlag?: string
+  port?: string
+  host?: string
+  open?: boolean
+}
+
+export async function serve(options: ServeOptions): Promise<number> {
+  const file = findConfigFile(options.configFlag)
+  const loaded = await loadConfig(file)
+  let config: Config = loaded ?? demoConfig()
+  const port = options.port === undefined ? config.port : parsePort(options.port)
+  const host = options.host ?? config.host
+  config = { ...config, port, host }
+  if (!loaded) {
+    process.stderr.write(
+      `No config at ${file}: serving the demo spaces.\nFollow a real folder with: syncweb follow NAME FOLDER\n`,
+    )
+  }
+
+  let running
+  try {
+    running = await startServer({ config }, { port, host })
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code
+    if (code === 'EADDRINUSE') {
+      throw new Error(
+        `port ${port} on ${host} is in use: stop the other server or pick another with --port N`,
+      )
+    }
+    throw error
+  }
+  const url = `http://localhost:${running.port}/`
+  process.stdout.write(
+    `syncweb is serving ${config.spaces.length} spaces at ${url} (listening on ${running.url})\n`,
+  )
+  for (const space of config.spaces) {
+    const online = (await realFolder(space.root)) !== undefined
+    const line = `  @${space.name.padEnd(12)} ${online ? 'online ' : 'MISSING'} ${space.root}\n`
+    ;(online ? process.stdout : process.stderr).write(line)
+  }
+  if (host !== DEFAULT_HOST && host !== 'localhost') {
+    process.stderr.write(`Note: listening on ${host}, not only on this machine's loopback.\n`)
+  }
+  if (options.open) {
+    spawn('xdg-open', [url], { stdio: 'ignore', detached: true })
+      .on('error', () => {})
+      .unref()
+  }
+
+  await new Promise<void>((resolve) => {
+    const stop = () => resolve()
+    process.once('SIGINT', stop)
+    process.once('SIGTERM', stop)
+  })
+  await running.close()
+  return 0
+}
+
+function parsePort(value: string): number {
+  const port = Number(value)
+  if (!/^\d+$/.test(value) || port > 65535) {
+    throw new UsageError(`--port must be a number from 0 to 65535 (default ${DEFAULT_PORT})`)
+  }
+  return port
+}

@@ -1,0 +1,76 @@
+import { stat } from 'node:fs/promises'
+import { resolve } from 'node:path'
+import { editConfig, findConfigFile, loadConfig, type Config } from '../config.js'
+import { NAME_RULE, normalizeName } from '../names.js'
+import { realFolder } from '../resolve.js'
+import { UsageError } from '../usage-error.js'
+
+export async function follow(configFlag: string | undefined, input: string, folder: string) {
+  const name = normalizeName(input)
+  if (!name) throw new UsageError(`"${input}" is not a valid space name: ${NAME_RULE}`)
+  const root = resolve(folder)
+  const stats = await stat(root).catch(() => undefined)
+  if (!stats?.isDirectory()) {
+    throw new UsageError(`${root} is not a folder; give the folder your sync tool shares`)
+  }
+  const file = findConfigFile(configFlag)
+  let already = false
+  await editConfig(file, (raw) => {
+    const spaces = (raw.spaces ??= {})
+    const existing = spaces[name]
+    if (existing && typeof existing.path === 'string' && resolve(existing.path) !== root) {
+      throw new UsageError(
+        `${name} already follows ${existing.path}; run syncweb unfollow ${name} first, or pick another name`,
+      )
+    }
+    already = existing !== undefined
+    spaces[name] = { ...existing, path: root }
+  })
+  process.stdout.write(
+    already
+      ? `Already following ${name} at ${root}.\n`
+      : `Following ${name}: ${root}\nIt is served at /@${name}/ (config: ${file}).\n`,
+  )
+}
+
+export async function unfollow(configFlag: string | undefined, input: string) {
+  const name = normalizeName(input)
+  const file = findConfigFile(configFlag)
+  const config = await loadConfig(file)
+  if (!name || !config?.spaces.some((s) => s.name === name)) {
+    throw new UsageError(`not following "${input}"; syncweb spaces lists the spaces`)
+  }
+  await editConfig(file, (raw) => {
+    delete raw.spaces?.[name]
+    if (raw.me === name) delete raw.me
+  })
+  process.stdout.write(`Unfollowed ${name}. Its folder was not touched.\n`)
+}
+
+export async function listSpaces(configFlag: string | undefined, json: boolean) {
+  const file = findConfigFile(configFlag)
+  const config: Config | undefined = await loadConfig(file)
+  if (!config) {
+    process.stderr.write(`No config at ${file}: add a space with syncweb follow NAME FOLDER.\n`)
+  }
+  const rows = await Promise.all(
+    (config?.spaces ?? []).map(async (s) => ({
+      name: s.name,
+      title: s.title ?? s.name,
+      path: s.root,
+      online: (await realFolder(s.root)) !== undefined,
+      me: config?.me === s.name,
+    })),
+  )
+  if (json) {
+    process.stdout.write(JSON.stringify(rows, null, 2) + '\n')
+    return
+  }
+  if (rows.length === 0) return
+  const width = Math.max(4, ...rows.map((r) => r.name.length))
+  process.stdout.write(`${'NAME'.padEnd(width)}  STATUS   FOLDER\n`)
+  for (const r of rows) {
+    const status = r.online ? 'online ' : 'missing'
+    process.stdout.write(`${r.name.padEnd(width)}  ${status}  ${r.path}${r.me ? '  (me)' : ''}\n`)
+  }
+}

@@ -1,0 +1,68 @@
+import { getRequestListener } from '@hono/node-server'
+import { createServer, type Server } from 'node:http'
+import type { AddressInfo } from 'node:net'
+import { createApp, type GatewayState } from './app.js'
+import { classifyHost, tagAddressee } from './host.js'
+
+export interface RunningServer {
+  server: Server
+  /** e.g. `http://127.0.0.1:4747` */
+  url: string
+  port: number
+  close(): Promise<void>
+}
+
+/**
+ * Listens on `host:port` (0 picks a free port). The `Host` check runs before Hono sees the
+ * request, so that a missing or foreign `Host` gets the same 403 whatever the path.
+ */
+export async function startServer(
+  state: GatewayState,
+  options: { port: number; host: string },
+): Promise<RunningServer> {
+  const app = createApp(state)
+  const handle = getRequestListener(app.fetch)
+  const rules = {
+    isSpace: (name: string) => state.config.spaces.some((s) => s.name === name),
+    get allowedHosts() {
+      return state.config.allowedHosts
+    },
+  }
+  // requireHostHeader off: we answer a missing Host ourselves, with the same 403 as a wrong one.
+  const server = createServer({ requireHostHeader: false }, (request, response) => {
+    const to = classifyHost(request.headers.host, rules)
+    if (!to) {
+      response.writeHead(403, { 'Content-Type': 'text/plain; charset=utf-8' })
+      response.end(
+        'Forbidden: syncweb answers only requests for localhost, 127.0.0.1, NAME.localhost or a host in "allowedHosts".\n',
+      )
+      return
+    }
+    if (!request.url?.startsWith('/')) {
+      response.writeHead(400, { 'Content-Type': 'text/plain; charset=utf-8' })
+      response.end('Bad Request: the request target must be a path.\n')
+      return
+    }
+    tagAddressee(request, to)
+    void handle(request, response)
+  })
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject)
+    server.listen(options.port, options.host, () => {
+      server.off('error', reject)
+      resolve()
+    })
+  })
+  const port = (server.address() as AddressInfo).port
+  const shownHost = options.host.includes(':') ? `[${options.host}]` : options.host
+  return {
+    server,
+    port,
+    url: `http://${shownHost}:${port}`,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.close(() => resolve())
+        server.closeAllConnections()
+      }),
+  }
+}

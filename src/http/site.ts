@@ -1,0 +1,143 @@
+import { RESPONSE_ALREADY_SENT } from '@hono/node-server/utils/response'
+import type { Context } from 'hono'
+import { contentType } from 'mime-types'
+import { basename, join } from 'node:path'
+import type { SpaceSettings } from '../config.js'
+import { listFolder, type ListingEntry } from '../listing.js'
+import { formatDateTime, formatSize } from '../render/format.js'
+import { renderPage } from '../render/templates.js'
+import { containedReal, decodeSegments, resolveInSpace } from '../resolve.js'
+import type { GatewayEnv, GatewayState } from './app.js'
+import { prefersJson, sendError } from './errors.js'
+import { spaceHeaders } from './headers.js'
+import { gatewayOrigin, spaceOrigin } from './host.js'
+import { markdownRenderer, postView } from './markdown-page.js'
+import { isFresh, sendFile } from './send-file.js'
+
+/** Where a space request came in: under `/@NAME/` on the gateway, or on `NAME.localhost`. */
+export interface SpaceRequest {
+  space: SpaceSettings
+  /** The path inside the space, raw (percent-encoded), starting with `/`. */
+  rawPath: string
+  /** The raw query, with its `?`, or ''. */
+  search: string
+  port: string
+  onGatewayOrigin: boolean
+}
+
+// Rendered pages change when the templates do, which is once per process at most.
+const RENDER_GENERATION = Date.now().toString(36)
+const MAX_MARKDOWN_BYTES = 8 * 1024 * 1024
+
+/** Answers requests for a space's files: the route of DESIGN.md "Resolving a space path". */
+export function spaceSite(state: GatewayState) {
+  const renderMarkdown = markdownRenderer()
+
+  return async function serveSpace(c: Context<GatewayEnv>, req: SpaceRequest): Promise<Response> {
+    const { space, rawPath, search, port, onGatewayOrigin } = req
+    const headers = spaceHeaders(onGatewayOrigin)
+    const gateway = onGatewayOrigin ? '' : gatewayOrigin(port)
+    const base = onGatewayOrigin ? `/@${space.name}` : ''
+    const view = { gateway, space: space.name, spaceTitle: space.title ?? space.name, base }
+    const fail = (status: 404 | 503, message: string, hint?: string) =>
+      sendError(
+        c,
+        { status, code: status === 404 ? 'not_found' : 'offline', message, hint },
+        gateway,
+        headers,
+      )
+
+    const resolution = await resolveInSpace(space.root, rawPath)
+    switch (resolution.kind) {
+      case 'offline':
+        return fail(
+          503,
+          `The folder of ${space.name} is missing`,
+          `syncweb expects it at ${space.root}; the space comes back by itself when the folder does.`,
+        )
+      case 'redirect':
+        // Always a path on this host: rawPath has no `//` and no `\`, so no other host can sneak in.
+        return c.redirect(base + resolution.path + search, 302)
+      case 'listing': {
+        const entries = await listFolder(resolution.realRoot, resolution.dir)
+        for (const [name, value] of Object.entries(headers)) c.header(name, value)
+        c.header('Cache-Control', 'no-cache')
+        if (prefersJson(c)) return c.json(entries)
+        return c.html(renderPage('listing', { ...view, ...listingView(rawPath, entries) }))
+      }
+      case 'miss': {
+        const own =
+          resolution.realRoot &&
+          (await containedReal(resolution.realRoot, join(resolution.realRoot, '404.html')))
+        if (own && own.stats.isFile()) {
+          const options = { status: 404, contentType: 'text/html; charset=utf-8', headers }
+          if (await sendFile(c.env.incoming, c.env.outgoing, own.real, options))
+            return RESPONSE_ALREADY_SENT
+        }
+        return fail(404, 'Nothing here', `${space.name} has no page at ${safeDecode(rawPath)}.`)
+      }
+      case 'file': {
+        const { file, stats } = resolution
+        const raw = new URLSearchParams(search).has('raw')
+        if (resolution.markdown && !raw && stats.size <= MAX_MARKDOWN_BYTES) {
+          const etag = `W/"md-${stats.size.toString(16)}-${Math.floor(stats.mtimeMs).toString(16)}-${RENDER_GENERATION}"`
+          const lastModified = stats.mtime.toUTCString()
+          const validators = {
+            ETag: etag,
+            'Last-Modified': lastModified,
+            'Cache-Control': 'no-cache',
+          }
+          if (isFresh(c.env.incoming, etag, lastModified))
+            return c.body(null, 304, { ...headers, ...validators })
+          const post = postView(file, await renderMarkdown(file, stats))
+          const html = renderPage('post', { ...view, ...post, title: post.title })
+          return c.html(html, 200, { ...headers, ...validators })
+        }
+        const type = resolution.markdown
+          ? 'text/markdown; charset=utf-8'
+          : contentType(basename(file)) || 'application/octet-stream'
+        if (await sendFile(c.env.incoming, c.env.outgoing, file, { contentType: type, headers })) {
+          return RESPONSE_ALREADY_SENT
+        }
+        return fail(404, 'Nothing here', `${space.name} has no page at ${safeDecode(rawPath)}.`)
+      }
+    }
+  }
+}
+
+/** Browser navigations to `/@NAME/PATH` go to the space's own origin (DESIGN.md "Origins"). */
+export function subdomainLocation(name: string, rawPath: string, search: string, port: string) {
+  return spaceOrigin(name, port) + rawPath + search
+}
+
+function listingView(rawPath: string, entries: ListingEntry[]) {
+  const names = decodeSegments(rawPath)?.filter(Boolean) ?? []
+  const crumbs = names.map((name, i) => ({
+    name,
+    href: '../'.repeat(names.length - i - 1) || './',
+  }))
+  return {
+    title: names.length ? names.join('/') + '/' : 'Files',
+    crumbs,
+    rootHref: '../'.repeat(names.length) || './',
+    entries: entries.map((entry) => {
+      const type = entry.type === 'file' ? contentType(entry.name) || '' : ''
+      const media = /^(image|audio|video)\//.exec(type)?.[1]
+      return {
+        ...entry,
+        href: encodeURIComponent(entry.name) + (entry.type === 'folder' ? '/' : ''),
+        sizeText: entry.type === 'folder' ? '—' : formatSize(entry.size),
+        modifiedText: formatDateTime(new Date(entry.modified)),
+        media,
+      }
+    }),
+  }
+}
+
+function safeDecode(rawPath: string): string {
+  try {
+    return decodeURIComponent(rawPath)
+  } catch {
+    return rawPath
+  }
+}

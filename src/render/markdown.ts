@@ -1,0 +1,80 @@
+import hljs from 'highlight.js/lib/common'
+import { Marked } from 'marked'
+import { gfmHeadingId } from 'marked-gfm-heading-id'
+import { markedHighlight } from 'marked-highlight'
+import { parseFrontMatter } from './front-matter.js'
+
+// GitHub-flavoured Markdown with GitHub's heading ids and highlight.js classes. The result is
+// not sanitized: it is the space's own page and runs only in the space's origin (or sandboxed).
+const marked = new Marked(
+  { gfm: true },
+  gfmHeadingId(),
+  markedHighlight({
+    emptyLangClass: 'hljs',
+    langPrefix: 'hljs language-',
+    highlight(code, lang) {
+      const language = hljs.getLanguage(lang) ? lang : 'plaintext'
+      return hljs.highlight(code, { language, ignoreIllegals: true }).value
+    },
+  }),
+)
+
+// The first level-1 heading of the document being parsed (parsing is synchronous, so one slot).
+let firstHeading: string | undefined
+marked.use({
+  walkTokens(token) {
+    if (firstHeading === undefined && token.type === 'heading' && token.depth === 1) {
+      firstHeading = token.text
+    }
+  },
+})
+
+export interface RenderedMarkdown {
+  html: string
+  /** From front matter. */
+  title?: string
+  /** The first `# heading`, for pages without a front matter title. */
+  heading?: string
+  date?: Date
+  tags: string[]
+  description?: string
+  /** Front matter that could not be parsed: the page is still shown, with this note. */
+  warning?: string
+}
+
+export function renderMarkdown(source: string): RenderedMarkdown {
+  const { data, body, error } = parseFrontMatter(source)
+  firstHeading = undefined
+  const html = marked.parse(body, { async: false })
+  const heading = firstHeading as string | undefined
+  const title = typeof data.title === 'string' ? data.title : undefined
+  const description =
+    typeof data.description === 'string'
+      ? data.description
+      : typeof data.summary === 'string'
+        ? data.summary
+        : undefined
+  const date = parseDate(data.date)
+  return {
+    html,
+    tags: toTags(data.tags),
+    ...(title ? { title } : {}),
+    ...(heading ? { heading } : {}),
+    ...(date ? { date } : {}),
+    ...(description ? { description } : {}),
+    ...(error ? { warning: error } : {}),
+  }
+}
+
+export function parseDate(value: unknown): Date | undefined {
+  if (value instanceof Date) return isNaN(value.getTime()) ? undefined : value
+  if (typeof value !== 'string' && typeof value !== 'number') return undefined
+  const date = new Date(value)
+  return isNaN(date.getTime()) ? undefined : date
+}
+
+function toTags(value: unknown): string[] {
+  if (typeof value === 'string') return value.split(/[,\s]+/).filter(Boolean)
+  if (Array.isArray(value)) return value.filter((t): t is string => typeof t === 'string')
+  return []
+}
