@@ -5,6 +5,7 @@ import { constants } from 'node:fs'
 import { open, type FileHandle } from 'node:fs/promises'
 import type { IncomingMessage, ServerResponse } from 'node:http'
 import { pipeline } from 'node:stream'
+import { RESPONSE_ALREADY_SENT } from '@hono/node-server/utils/response'
 import parseRange from 'range-parser'
 
 export interface SendFileOptions {
@@ -37,25 +38,29 @@ export function isFresh(
 /**
  * Streams a file to Node's response with validators, 304s and single ranges (RFC 9110 §14).
  * The file is opened first and described by fstat of that very descriptor, so the headers always
- * match the bytes sent even when a sync tool replaces the file meanwhile. Returns false, having
- * sent nothing, when the file is gone or is not a regular file by the time it is opened.
+ * match the bytes sent even when a sync tool replaces the file meanwhile.
+ *
+ * A body is piped straight into Node's response (Web streams copy every chunk on Node 20) and
+ * RESPONSE_ALREADY_SENT returned; answers without a body (HEAD, 304, 416) are plain Responses,
+ * because Hono answers HEAD by running GET and re-wrapping its Response. Returns undefined,
+ * having sent nothing, when the file is gone or not a regular file by the time it is opened.
  */
 export async function sendFile(
   request: IncomingMessage,
   response: ServerResponse,
   file: string,
   options: SendFileOptions,
-): Promise<boolean> {
+): Promise<Response | undefined> {
   let handle: FileHandle
   try {
     handle = await open(file, OPEN_FLAGS)
   } catch {
-    return false
+    return undefined
   }
   let streaming = false
   try {
     const stats = await handle.stat()
-    if (!stats.isFile()) return false
+    if (!stats.isFile()) return undefined
     const status = options.status ?? 200
     const headers: Record<string, string | number> = {
       ...options.headers,
@@ -73,8 +78,7 @@ export async function sendFile(
       headers['Accept-Ranges'] = 'bytes'
       if (isFresh(request, validators.etag, validators.lastModified)) {
         delete headers['Content-Type']
-        response.writeHead(304, headers).end()
-        return true
+        return new Response(null, { status: 304, headers: stringHeaders(headers) })
       }
       const range = request.headers.range
       if (range && request.method === 'GET' && ifRangeHolds(request, validators)) {
@@ -82,8 +86,10 @@ export async function sendFile(
         if (ranges === -1) {
           headers['Content-Range'] = `bytes */${stats.size}`
           headers['Content-Type'] = 'text/plain; charset=utf-8'
-          response.writeHead(416, headers).end('Range Not Satisfiable\n')
-          return true
+          return new Response('Range Not Satisfiable\n', {
+            status: 416,
+            headers: stringHeaders(headers),
+          })
         }
         // -2 (malformed) and several ranges are answered with the whole file, as RFC 9110
         // §14.2 allows: multipart/byteranges buys little for a gateway of personal sites.
@@ -97,18 +103,21 @@ export async function sendFile(
     }
 
     headers['Content-Length'] = Math.max(0, end - start + 1)
-    response.writeHead(code, headers)
     if (request.method === 'HEAD' || stats.size === 0) {
-      response.end()
-      return true
+      return new Response(null, { status: code, headers: stringHeaders(headers) })
     }
+    response.writeHead(code, headers)
     streaming = true
     // pipeline destroys the read stream (and closes the descriptor) when the client goes away.
     pipeline(handle.createReadStream({ start, end }), response, () => {})
-    return true
+    return RESPONSE_ALREADY_SENT
   } finally {
     if (!streaming) await handle.close().catch(() => {})
   }
+}
+
+function stringHeaders(headers: Record<string, string | number>): Record<string, string> {
+  return Object.fromEntries(Object.entries(headers).map(([k, v]) => [k, String(v)]))
 }
 
 function ifRangeHolds(

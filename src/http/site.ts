@@ -1,4 +1,3 @@
-import { RESPONSE_ALREADY_SENT } from '@hono/node-server/utils/response'
 import type { Context } from 'hono'
 import { contentType } from 'mime-types'
 import { basename, join } from 'node:path'
@@ -71,8 +70,8 @@ export function spaceSite(state: GatewayState) {
           (await containedReal(resolution.realRoot, join(resolution.realRoot, '404.html')))
         if (own && own.stats.isFile()) {
           const options = { status: 404, contentType: 'text/html; charset=utf-8', headers }
-          if (await sendFile(c.env.incoming, c.env.outgoing, own.real, options))
-            return RESPONSE_ALREADY_SENT
+          const sent = await sendFile(c.env.incoming, c.env.outgoing, own.real, options)
+          if (sent) return sent
         }
         return fail(404, 'Nothing here', `${space.name} has no page at ${safeDecode(rawPath)}.`)
       }
@@ -96,9 +95,11 @@ export function spaceSite(state: GatewayState) {
         const type = resolution.markdown
           ? 'text/markdown; charset=utf-8'
           : contentType(basename(file)) || 'application/octet-stream'
-        if (await sendFile(c.env.incoming, c.env.outgoing, file, { contentType: type, headers })) {
-          return RESPONSE_ALREADY_SENT
-        }
+        const sent = await sendFile(c.env.incoming, c.env.outgoing, file, {
+          contentType: type,
+          headers,
+        })
+        if (sent) return sent
         return fail(404, 'Nothing here', `${space.name} has no page at ${safeDecode(rawPath)}.`)
       }
     }

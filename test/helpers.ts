@@ -1,0 +1,142 @@
+import { spawn } from 'node:child_process'
+import { mkdir, mkdtemp, realpath, rm, writeFile } from 'node:fs/promises'
+import { request as httpRequest, type IncomingHttpHeaders } from 'node:http'
+import { connect } from 'node:net'
+import { tmpdir } from 'node:os'
+import { dirname, join } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { afterAll } from 'vitest'
+import type { Config, SpaceSettings } from '../src/config.js'
+import { startServer, type RunningServer } from '../src/http/server.js'
+
+export const ROOT = fileURLToPath(new URL('..', import.meta.url))
+export const BIN = join(ROOT, 'bin', 'syncweb.js')
+
+/** A temp folder removed after the test file; its real path (macOS-style /tmp links resolved). */
+export async function tempDir(prefix = 'syncweb-'): Promise<string> {
+  const dir = await realpath(await mkdtemp(join(tmpdir(), prefix)))
+  afterAll(() => rm(dir, { recursive: true, force: true }))
+  return dir
+}
+
+/** Writes `files` (relative path → content) under `dir`, creating folders. */
+export async function writeFiles(dir: string, files: Record<string, string | Buffer>) {
+  for (const [name, content] of Object.entries(files)) {
+    const path = join(dir, name)
+    await mkdir(dirname(path), { recursive: true })
+    await writeFile(path, content)
+  }
+}
+
+/** A running gateway on 127.0.0.1 and a free port, closed after the test file. */
+export async function startGateway(
+  spaces: SpaceSettings[],
+  overrides: Partial<Config> = {},
+): Promise<RunningServer> {
+  const config: Config = {
+    port: 0,
+    host: '127.0.0.1',
+    allowedHosts: [],
+    isolation: 'subdomain',
+    spaces,
+    ...overrides,
+  }
+  const server = await startServer({ config }, { port: 0, host: '127.0.0.1' })
+  afterAll(() => server.close())
+  return server
+}
+
+export interface RawResponse {
+  status: number
+  headers: IncomingHttpHeaders
+  body: Buffer
+  text: string
+}
+
+/**
+ * One HTTP request with exactly this path and these headers, through node:http (fetch would
+ * normalise `..` and refuses to set `Host`). `Host` defaults to `127.0.0.1:PORT`.
+ */
+export function get(
+  port: number,
+  path: string,
+  headers: Record<string, string> = {},
+  method = 'GET',
+): Promise<RawResponse> {
+  return new Promise((resolve, reject) => {
+    const req = httpRequest(
+      { host: '127.0.0.1', port, path, method, headers: { Host: `127.0.0.1:${port}`, ...headers } },
+      (res) => {
+        const chunks: Buffer[] = []
+        res.on('data', (chunk: Buffer) => chunks.push(chunk))
+        res.on('end', () => {
+          const body = Buffer.concat(chunks)
+          resolve({ status: res.statusCode!, headers: res.headers, body, text: body.toString() })
+        })
+      },
+    )
+    req.on('error', reject)
+    req.end()
+  })
+}
+
+/** Sends bytes as they are (for requests node:http refuses to make) and returns the status. */
+export function rawRequest(port: number, text: string): Promise<{ status: number; text: string }> {
+  return new Promise((resolve, reject) => {
+    const socket = connect(port, '127.0.0.1', () => socket.end(text))
+    const chunks: Buffer[] = []
+    socket.on('data', (chunk) => chunks.push(chunk))
+    socket.on('error', reject)
+    socket.on('close', () => {
+      const response = Buffer.concat(chunks).toString('latin1')
+      resolve({ status: Number(/^HTTP\/1\.1 (\d{3})/.exec(response)?.[1] ?? 0), text: response })
+    })
+  })
+}
+
+export interface CliResult {
+  code: number | null
+  stdout: string
+  stderr: string
+}
+
+/** Runs `syncweb ARGS` as a user would, with its own HOME so no real config is touched. */
+export function runCli(args: string[], env: Record<string, string> = {}): Promise<CliResult> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, [BIN, ...args], {
+      env: { PATH: process.env.PATH ?? '', ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    })
+    let stdout = ''
+    let stderr = ''
+    child.stdout.on('data', (d) => (stdout += d))
+    child.stderr.on('data', (d) => (stderr += d))
+    child.on('close', (code) => resolve({ code, stdout, stderr }))
+  })
+}
+
+/**
+ * Starts `syncweb serve --port 0` as a process and resolves once it prints its URL.
+ * Killed after the test file.
+ */
+export async function serveCli(args: string[], env: Record<string, string>) {
+  const child = spawn(process.execPath, [BIN, 'serve', '--port', '0', ...args], {
+    env: { PATH: process.env.PATH ?? '', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  })
+  afterAll(() => {
+    child.kill('SIGTERM')
+  })
+  let stdout = ''
+  let stderr = ''
+  child.stderr.on('data', (d) => (stderr += d))
+  const port = await new Promise<number>((resolve, reject) => {
+    child.stdout.on('data', (d) => {
+      stdout += d
+      const match = /listening on http:\/\/[^:]+:(\d+)/.exec(stdout)
+      if (match) resolve(Number(match[1]))
+    })
+    child.on('exit', (code) => reject(new Error(`syncweb exited with ${code}: ${stderr}`)))
+  })
+  return { child, port, output: () => ({ stdout, stderr }) }
+}
