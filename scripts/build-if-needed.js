@@ -23,10 +23,14 @@ export function buildIfNeeded() {
   } catch {}
   if (built >= newest(join(root, 'src'))) return false
   process.stderr.write('Building syncweb (tsc)…\n')
-  execFileSync(process.execPath, [join(root, 'node_modules/typescript/bin/tsc'), '-p', 'tsconfig.build.json'], {
-    cwd: root,
-    stdio: 'inherit',
-  })
+  execFileSync(
+    process.execPath,
+    [join(root, 'node_modules/typescript/bin/tsc'), '-p', 'tsconfig.build.json'],
+    {
+      cwd: root,
+      stdio: 'inherit',
+    },
+  )
   return true
 }
 

@@ -1,0 +1,221 @@
+import { mkdir, readFile, readdir, writeFile } from 'node:fs/promises'
+import { join } from 'node:path'
+import { beforeEach, describe, expect, it } from 'vitest'
+import { get, runCli, serveCli, tempDir } from './helpers.js'
+
+let home: string
+let env: Record<string, string>
+let configFile: string
+
+beforeEach(async () => {
+  home = await tempDir('syncweb-home-')
+  env = { HOME: home, XDG_CONFIG_HOME: join(home, '.config') }
+  configFile = join(home, '.config', 'syncweb', 'config.json')
+})
+
+async function readConfig(file = configFile) {
+  return JSON.parse(await readFile(file, 'utf8')) as Record<string, any>
+}
+
+describe('help and version', () => {
+  it('prints --version', async () => {
+    const res = await runCli(['--version'], env)
+    expect(res.code).toBe(0)
+    expect(res.stdout.trim()).toMatch(/^\d+\.\d+\.\d+$/)
+  })
+
+  it('prints --help listing every command', async () => {
+    const res = await runCli(['--help'], env)
+    expect(res.code).toBe(0)
+    for (const command of ['serve', 'follow', 'unfollow', 'spaces']) {
+      expect(res.stdout).toContain(`syncweb ${command}`)
+    }
+  })
+
+  it.each(['serve', 'follow', 'unfollow', 'spaces'])('prints help for %s', async (command) => {
+    const res = await runCli([command, '--help'], env)
+    expect(res.code).toBe(0)
+    expect(res.stdout).toContain(`Usage: syncweb ${command}`)
+    expect(res.stdout).toContain('--config FILE')
+  })
+
+  it('refuses an unknown command with exit 2 and says what to do', async () => {
+    const res = await runCli(['folow', 'a', 'b'], env)
+    expect(res.code).toBe(2)
+    expect(res.stderr).toContain('unknown command "folow"')
+    expect(res.stderr).toContain('syncweb --help')
+  })
+
+  it('refuses an unknown option with exit 2', async () => {
+    const res = await runCli(['spaces', '--jsn'], env)
+    expect(res.code).toBe(2)
+    expect(res.stderr).toContain("'--jsn'")
+  })
+
+  it('refuses missing arguments with the usage line', async () => {
+    const res = await runCli(['follow', 'alice'], env)
+    expect(res.code).toBe(2)
+    expect(res.stderr).toContain('syncweb follow NAME FOLDER')
+  })
+})
+
+describe('follow, unfollow, spaces', () => {
+  it('follows a folder, lists it, unfollows it, and never touches the folder', async () => {
+    const folder = await tempDir()
+    await writeFile(join(folder, 'index.html'), 'hi')
+    const followed = await runCli(['follow', 'alice', folder], env)
+    expect(followed.code).toBe(0)
+    expect(followed.stdout).toContain('Following alice')
+    expect((await readConfig()).spaces.alice.path).toBe(folder)
+
+    const listed = await runCli(['spaces', '--json'], env)
+    expect(JSON.parse(listed.stdout)).toEqual([
+      { name: 'alice', title: 'alice', path: folder, online: true, me: false },
+    ])
+    const table = await runCli(['spaces'], env)
+    expect(table.stdout).toMatch(/alice\s+online\s+/)
+
+    const gone = await runCli(['unfollow', '@Alice'], env)
+    expect(gone.code).toBe(0)
+    expect((await readConfig()).spaces).toEqual({})
+    expect(await readdir(folder)).toEqual(['index.html'])
+  })
+
+  it('takes --config before or after the arguments', async () => {
+    const folder = await tempDir()
+    const file = join(home, 'custom.json')
+    expect((await runCli(['--config', file, 'follow', 'a', folder], env)).code).toBe(0)
+    expect((await runCli(['follow', 'b', folder, '--config', file], env)).code).toBe(0)
+    expect(Object.keys((await readConfig(file)).spaces)).toEqual(['a', 'b'])
+  })
+
+  it('uses $SYNCWEB_CONFIG before the XDG location', async () => {
+    const folder = await tempDir()
+    const file = join(home, 'env.json')
+    expect((await runCli(['follow', 'a', folder], { ...env, SYNCWEB_CONFIG: file })).code).toBe(0)
+    expect((await readConfig(file)).spaces.a.path).toBe(folder)
+  })
+
+  it('keeps unknown fields and other spaces when it edits the file, and leaves no temp file', async () => {
+    const folder = await tempDir()
+    await mkdir(join(home, '.config', 'syncweb'), { recursive: true })
+    await writeFile(
+      configFile,
+      JSON.stringify({
+        port: 5000,
+        future: { x: 1 },
+        spaces: { old: { path: folder, color: 'red' } },
+      }),
+    )
+    expect((await runCli(['follow', 'new', folder], env)).code).toBe(0)
+    const config = await readConfig()
+    expect(config.port).toBe(5000)
+    expect(config.future).toEqual({ x: 1 })
+    expect(config.spaces.old).toEqual({ path: folder, color: 'red' })
+    expect(await readdir(join(home, '.config', 'syncweb'))).toEqual(['config.json'])
+  })
+
+  it('refuses an invalid name with the rule', async () => {
+    const folder = await tempDir()
+    const res = await runCli(['follow', 'bad_name', folder], env)
+    expect(res.code).toBe(2)
+    expect(res.stderr).toContain('1-63 characters of a-z, 0-9')
+  })
+
+  it('refuses a folder that does not exist', async () => {
+    const res = await runCli(['follow', 'alice', join(home, 'nope')], env)
+    expect(res.code).toBe(2)
+    expect(res.stderr).toContain('is not a folder')
+  })
+
+  it('refuses to follow a taken name at another folder', async () => {
+    const a = await tempDir()
+    const b = await tempDir()
+    await runCli(['follow', 'alice', a], env)
+    const res = await runCli(['follow', 'alice', b], env)
+    expect(res.code).toBe(2)
+    expect(res.stderr).toContain('syncweb unfollow alice first')
+  })
+
+  it('refuses to unfollow a space it does not follow', async () => {
+    const res = await runCli(['unfollow', 'ghost'], env)
+    expect(res.code).toBe(2)
+    expect(res.stderr).toContain('not following "ghost"')
+  })
+})
+
+describe('config validation', () => {
+  const cases: Array<[string, unknown, string]> = [
+    ['bad JSON', '{ "spaces": ', 'is not valid JSON'],
+    ['an array', [], '(top level): must be a JSON object'],
+    ['a bad port', { port: 70000 }, 'port: must be an integer from 0 to 65535'],
+    ['a bad isolation', { isolation: 'none' }, 'isolation: must be "subdomain" or "sandbox"'],
+    ['a bad name', { spaces: { 'Bad Name': { path: '/' } } }, 'spaces.Bad Name: a name is 1-63'],
+    ['a space without path', { spaces: { a: {} } }, 'spaces.a.path: is required'],
+    ['me naming no space', { me: 'zed', spaces: {} }, 'me: must be the name of one of the spaces'],
+    ['bad allowedHosts', { allowedHosts: 'x' }, 'allowedHosts: must be an array'],
+  ]
+  it.each(cases)(
+    'refuses %s with exit 2, naming file, field and rule',
+    async (_, content, rule) => {
+      const file = join(home, 'bad.json')
+      await writeFile(file, typeof content === 'string' ? content : JSON.stringify(content))
+      const res = await runCli(['spaces', '--config', file], env)
+      expect(res.code).toBe(2)
+      expect(res.stderr).toContain(file)
+      expect(res.stderr).toContain(rule)
+      const served = await runCli(['serve', '--config', file, '--port', '0'], env)
+      expect(served.code).toBe(2)
+    },
+  )
+})
+
+describe('serve', () => {
+  it('serves the demo spaces when no config exists, and says how to follow a folder', async () => {
+    const server = await serveCli([], env)
+    expect(server.output().stdout).toMatch(/serving 3 spaces at http:\/\/localhost:\d+\//)
+    expect(server.output().stderr).toContain('syncweb follow NAME FOLDER')
+    const home = await get(server.port, '/', { Accept: 'text/html' })
+    for (const name of ['alice', 'bob', 'carol']) expect(home.text).toContain(`@${name}`)
+    expect((await get(server.port, '/@bob/', { Accept: 'text/html' })).text).toContain(
+      'Bob&#39;s workshop',
+    )
+  })
+
+  it('resolves relative paths against the config file, reports a missing folder and serves the rest', async () => {
+    const dir = await tempDir()
+    await mkdir(join(dir, 'sites', 'alice'), { recursive: true })
+    await writeFile(join(dir, 'sites', 'alice', 'hello.txt'), 'hello')
+    const file = join(dir, 'config.json')
+    await writeFile(
+      file,
+      JSON.stringify({ spaces: { alice: { path: 'sites/alice' }, gone: { path: 'sites/gone' } } }),
+    )
+    const server = await serveCli(['--config', file], env)
+    expect((await get(server.port, '/@alice/hello.txt')).text).toBe('hello')
+    expect(server.output().stderr).toMatch(/@gone\s+MISSING/)
+    expect((await get(server.port, '/@gone/')).status).toBe(503)
+    // The folder appears: the space is online without a restart.
+    await mkdir(join(dir, 'sites', 'gone'))
+    await writeFile(join(dir, 'sites', 'gone', 'index.html'), 'back')
+    expect((await get(server.port, '/@gone/')).text).toBe('back')
+  })
+
+  it('binds 127.0.0.1 by default', async () => {
+    const server = await serveCli([], env)
+    expect(server.output().stdout).toContain('listening on http://127.0.0.1:')
+  })
+
+  it('refuses a bad --port with exit 2', async () => {
+    const res = await runCli(['serve', '--port', 'eighty'], env)
+    expect(res.code).toBe(2)
+    expect(res.stderr).toContain('--port must be a number')
+  })
+
+  it('says when the port is taken, with exit 1', async () => {
+    const first = await serveCli([], env)
+    const res = await runCli(['serve', '--port', String(first.port)], env)
+    expect(res.code).toBe(1)
+    expect(res.stderr).toContain(`port ${first.port} on 127.0.0.1 is in use`)
+  })
+})
