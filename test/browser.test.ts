@@ -41,7 +41,7 @@ describe.skipIf(!hasChromium)('the demo in a real browser', () => {
     await expect.poll(() => page.locator('.space').count()).toBe(3)
     await page.screenshot({ path: join(SHOTS, 'home.png') })
 
-    await page.getByRole('link', { name: "Bob's workshop" }).click()
+    await page.locator('.spaces').getByRole('link', { name: "Bob's workshop" }).click()
     await page.waitForURL(`http://bob.localhost:${port}/`)
     await page.click('text=Posts')
     await page.waitForURL(`http://bob.localhost:${port}/posts/`)

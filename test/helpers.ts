@@ -41,7 +41,7 @@ export async function startGateway(
     spaces,
     ...overrides,
   }
-  const server = await startServer({ config }, { port: 0, host: '127.0.0.1' })
+  const server = await startServer(config, { port: 0, host: '127.0.0.1' })
   afterAll(() => server.close())
   return server
 }

@@ -8,6 +8,8 @@ import {
   type Config,
 } from '../config.js'
 import { startServer } from '../http/server.js'
+import { TimelineIndex } from '../index/index.js'
+import { reportIndexing } from './progress.js'
 import { realFolder } from '../resolve.js'
 import { UsageError } from '../usage-error.js'
 
@@ -31,9 +33,10 @@ export async function serve(options: ServeOptions): Promise<number> {
     )
   }
 
+  const index = new TimelineIndex()
   let running
   try {
-    running = await startServer({ config }, { port, host })
+    running = await startServer(config, { port, host, index })
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code
     if (code === 'EADDRINUSE') {
@@ -55,6 +58,7 @@ export async function serve(options: ServeOptions): Promise<number> {
   if (host !== DEFAULT_HOST && host !== 'localhost') {
     process.stderr.write(`Note: listening on ${host}, not only on this machine's loopback.\n`)
   }
+  reportIndexing(index)
   if (options.open) {
     spawn('xdg-open', [url], { stdio: 'ignore', detached: true })
       .on('error', () => {})

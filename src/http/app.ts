@@ -1,18 +1,23 @@
 import type { HttpBindings } from '@hono/node-server'
 import { Hono, type Context } from 'hono'
 import type { Config, SpaceSettings } from '../config.js'
+import type { TimelineIndex } from '../index/index.js'
+import { apiRoutes } from './api.js'
+import { eventsRoute } from './events.js'
 import { normalizeName } from '../names.js'
 import { gatewayAssets } from './assets.js'
 import { sendError } from './errors.js'
 import { homePage } from './home.js'
 import { addresseeOf, spaceOrigin } from './host.js'
 import { spaceSite } from './site.js'
+import { timelineRoutes } from './timeline.js'
 
 export type GatewayEnv = { Bindings: HttpBindings }
 
 /** What the routes read. The server swaps `config` on reload; routes never read the file. */
 export interface GatewayState {
   config: Config
+  index: TimelineIndex
 }
 
 const READ_METHODS = new Set(['GET', 'HEAD'])
@@ -47,6 +52,14 @@ export function createApp(state: GatewayState) {
 
   app.get('/_/*', (c) => asset(c) ?? sendError(c, notFound))
   app.get('/', homePage(state))
+  const timeline = timelineRoutes(state)
+  app.get('/timeline', timeline.page)
+  app.get('/timeline.json', timeline.json)
+  app.get('/timeline.xml', timeline.atom)
+  app.get('/events', eventsRoute(state))
+  const api = apiRoutes(state)
+  app.get('/api/spaces', api.list)
+  app.get('/api/spaces/:name', api.one)
 
   // `/@NAME/PATH` is parsed from the raw request target, not from Hono's decoded path, so that
   // what the resolver sees is exactly what the client sent.

@@ -11,6 +11,8 @@ export interface ErrorInfo {
   message: string
   /** What the user can do next. */
   hint?: string
+  /** Answer in JSON whatever the client accepts (feeds and APIs). */
+  json?: boolean
 }
 
 export function prefersJson(c: Context): boolean {
@@ -35,8 +37,11 @@ export function sendError(
 ): Response {
   for (const [name, value] of Object.entries(headers)) c.header(name, value)
   c.header('Cache-Control', 'no-cache')
-  if (prefersJson(c)) {
+  if (info.json || prefersJson(c)) {
     return c.json({ error: { code: info.code, message: info.message } }, info.status)
+  }
+  if (c.req.path.endsWith('.xml')) {
+    return c.text(`${info.message}${info.hint ? ` (${info.hint})` : ''}\n`, info.status)
   }
   const html = renderPage('error', { title: info.message, gateway, ...info })
   return c.html(html, info.status)

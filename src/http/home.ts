@@ -1,11 +1,15 @@
 import type { Context } from 'hono'
+import { formatRelative } from '../render/format.js'
 import { renderPage } from '../render/templates.js'
+import { hueOf, itemView } from './item-view.js'
 import { realFolder } from '../resolve.js'
 import type { GatewayEnv, GatewayState } from './app.js'
 import { GATEWAY_HEADERS } from './headers.js'
 import { addresseeOf, spaceOrigin } from './host.js'
 
-/** `GET /`: every space with its title, whether its folder is there, and a link. */
+const LATEST = 10
+
+/** `GET /`: every space (title, status, item count, last update, link) and the latest items. */
 export function homePage(state: GatewayState) {
   return async function home(c: Context<GatewayEnv>) {
     const { port } = addresseeOf(c.env.incoming)
@@ -22,15 +26,33 @@ export function homePage(state: GatewayState) {
             ? spaceOrigin(space.name, port) + '/'
             : `/@${space.name}/`,
         initial: (space.title ?? space.name).slice(0, 1).toUpperCase(),
+        hue: hueOf(space.name),
+        ...statsLine(state, space.name),
       })),
     )
+    const now = Date.now()
+    const titles = new Map(config.spaces.map((s) => [s.name, s.title ?? s.name]))
+    const latest = state.index.store
+      .query({ limit: LATEST })
+      .items.map((item) => itemView(item, titles.get(item.space) ?? item.space, now))
     const html = renderPage('home', {
       title: 'syncweb',
       gateway: '',
       spaces,
+      latest,
       demo: config.file === undefined,
       me: config.me,
     })
     return c.html(html, 200, { ...GATEWAY_HEADERS, 'Cache-Control': 'no-cache' })
   }
+}
+
+function statsLine(state: GatewayState, name: string) {
+  const indexer = state.index.spaces.get(name)
+  const { items, lastUpdated } = state.index.store.statsOf(name)
+  const parts = [`${items} item${items === 1 ? '' : 's'}`]
+  if (lastUpdated !== undefined) parts.push(`updated ${formatRelative(lastUpdated)}`)
+  if (indexer?.status === 'indexing') parts.push('indexing…')
+  if (indexer?.problems.size) parts.push(`${indexer.problems.size} skipped file(s)`)
+  return { stats: parts.join(' · '), problems: indexer?.problems.size ?? 0 }
 }

@@ -1,11 +1,14 @@
 import { getRequestListener } from '@hono/node-server'
 import { createServer, type Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
+import type { Config } from '../config.js'
+import { TimelineIndex } from '../index/index.js'
 import { createApp, type GatewayState } from './app.js'
 import { classifyHost, tagAddressee } from './host.js'
 
 export interface RunningServer {
   server: Server
+  state: GatewayState
   /** e.g. `http://127.0.0.1:4747` */
   url: string
   port: number
@@ -13,13 +16,17 @@ export interface RunningServer {
 }
 
 /**
- * Listens on `host:port` (0 picks a free port). The `Host` check runs before Hono sees the
+ * Starts indexing the config's spaces and listens on `host:port` (0 picks a free port) at once:
+ * requests are answered while the index fills. The `Host` check runs before Hono sees the
  * request, so that a missing or foreign `Host` gets the same 403 whatever the path.
  */
 export async function startServer(
-  state: GatewayState,
-  options: { port: number; host: string },
+  config: Config,
+  options: { port: number; host: string; index?: TimelineIndex },
 ): Promise<RunningServer> {
+  const index = options.index ?? new TimelineIndex()
+  const state: GatewayState = { config, index }
+  index.setSpaces(config.spaces)
   const app = createApp(state)
   const handle = getRequestListener(app.fetch)
   const rules = {
@@ -47,7 +54,10 @@ export async function startServer(
     void handle(request, response)
   })
   await new Promise<void>((resolve, reject) => {
-    server.once('error', reject)
+    server.once('error', (error) => {
+      index.close()
+      reject(error)
+    })
     server.listen(options.port, options.host, () => {
       server.off('error', reject)
       resolve()
@@ -57,10 +67,12 @@ export async function startServer(
   const shownHost = options.host.includes(':') ? `[${options.host}]` : options.host
   return {
     server,
+    state,
     port,
     url: `http://${shownHost}:${port}`,
     close: () =>
       new Promise<void>((resolve) => {
+        index.close()
         server.close(() => resolve())
         server.closeAllConnections()
       }),

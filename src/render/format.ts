@@ -28,3 +28,17 @@ export function formatDate(date: Date): string {
 export function formatDateTime(date: Date): string {
   return DATE_TIME.format(date)
 }
+
+/** "just now", "5 min ago", "3 h ago", "2 d ago", then the date: how a timeline reads. */
+export function formatRelative(ms: number, now = Date.now()): string {
+  const seconds = (now - ms) / 1000
+  if (seconds < 0) return formatDateTime(new Date(ms))
+  if (seconds < 45) return 'just now'
+  const minutes = Math.max(1, Math.round(seconds / 60))
+  if (minutes < 60) return `${minutes} min ago`
+  const hours = Math.round(minutes / 60)
+  if (hours < 24) return `${hours} h ago`
+  const days = Math.round(hours / 24)
+  if (days < 7) return `${days} d ago`
+  return formatDate(new Date(ms))
+}

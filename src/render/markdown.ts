@@ -66,6 +66,11 @@ export function renderMarkdown(source: string): RenderedMarkdown {
   }
 }
 
+/** One line of Markdown (a heading, a paragraph) to HTML, for titles and summaries. */
+export function renderInline(source: string): string {
+  return marked.parseInline(source, { async: false })
+}
+
 export function parseDate(value: unknown): Date | undefined {
   if (value instanceof Date) return isNaN(value.getTime()) ? undefined : value
   if (typeof value !== 'string' && typeof value !== 'number') return undefined

@@ -1,0 +1,51 @@
+import type { Context } from 'hono'
+import { normalizeName } from '../names.js'
+import type { GatewayEnv, GatewayState } from './app.js'
+import { sendError } from './errors.js'
+
+/** One space as `/api/spaces` shows it: where it is, whether it is there, what is wrong. */
+export function spaceSummary(state: GatewayState, name: string) {
+  const settings = state.config.spaces.find((s) => s.name === name)
+  const indexer = state.index.spaces.get(name)
+  const stats = state.index.store.statsOf(name)
+  return {
+    name,
+    title: settings?.title ?? name,
+    path: settings?.root ?? '',
+    online: indexer ? indexer.status !== 'offline' : false,
+    status: indexer?.status ?? 'offline',
+    ...(indexer?.degraded ? { degraded: indexer.degraded } : {}),
+    items: stats.items,
+    lastUpdated: stats.lastUpdated !== undefined ? new Date(stats.lastUpdated).toISOString() : null,
+    files: indexer?.files ?? 0,
+    problems: [...(indexer?.problems ?? [])]
+      .sort(([a], [b]) => (a < b ? -1 : 1))
+      .map(([file, reason]) => ({ file, reason })),
+  }
+}
+
+/** `GET /api/spaces` and `GET /api/spaces/NAME`. */
+export function apiRoutes(state: GatewayState) {
+  const headers = { 'Cache-Control': 'no-cache', 'X-Content-Type-Options': 'nosniff' }
+  return {
+    list(c: Context<GatewayEnv>) {
+      return c.json(
+        state.config.spaces.map((s) => spaceSummary(state, s.name)),
+        200,
+        headers,
+      )
+    },
+    one(c: Context<GatewayEnv>) {
+      const name = normalizeName(c.req.param('name') ?? '')
+      if (!name || !state.config.spaces.some((s) => s.name === name)) {
+        return sendError(c, {
+          status: 404,
+          code: 'no_such_space',
+          message: `No space named ${c.req.param('name')}`,
+          json: true,
+        })
+      }
+      return c.json(spaceSummary(state, name), 200, headers)
+    },
+  }
+}

@@ -1,0 +1,91 @@
+import type { Context } from 'hono'
+import { streamSSE } from 'hono/streaming'
+import type { Item } from '../index/item.js'
+import type { SpaceIndexer } from '../index/space-indexer.js'
+import type { StoreChange } from '../index/store.js'
+import type { GatewayEnv, GatewayState } from './app.js'
+import { spaceSummary } from './api.js'
+import { sendError } from './errors.js'
+import { jsonFeedItem } from './item-view.js'
+import { originOf } from './timeline.js'
+import { parseTimelineParams } from './timeline-query.js'
+
+const HEARTBEAT_MS = 15_000
+const DAY = 24 * 60 * 60 * 1000
+
+/**
+ * `GET /events`: Server-Sent Events. `item` (a new or changed item, as a JSON Feed item),
+ * `remove` (an item id), `space` (a space's status changed), and a comment every 15 s so that
+ * proxies and browsers keep the stream open. `space` and `kind` filter like the timeline's.
+ */
+export function eventsRoute(state: GatewayState) {
+  return function events(c: Context<GatewayEnv>) {
+    let query
+    try {
+      query = parseTimelineParams(new URL(c.req.url).searchParams, (name) =>
+        state.config.spaces.some((s) => s.name === name),
+      ).query
+    } catch (error) {
+      return sendError(c, {
+        status: 400,
+        code: 'bad_request',
+        message: (error as Error).message,
+        json: true,
+      })
+    }
+    const origin = originOf(c)
+    const wanted = (item: Item) =>
+      (!query.spaces || query.spaces.has(item.space)) &&
+      (!query.kinds || query.kinds.has(item.kind)) &&
+      (!query.tag || item.tags.includes(query.tag)) &&
+      item.date <= Date.now() + DAY
+
+    c.header('Cache-Control', 'no-cache')
+    c.header('X-Accel-Buffering', 'no')
+    return streamSSE(c, async (stream) => {
+      const queue: Array<{ event: string; data: string }> = []
+      let wake: (() => void) | undefined
+      const push = (event: string, data: string) => {
+        queue.push({ event, data })
+        wake?.()
+      }
+      const onChange = (change: StoreChange) => {
+        for (const item of change.upserted) {
+          if (wanted(item)) push('item', JSON.stringify(jsonFeedItem(item, origin, item.html)))
+        }
+        for (const id of change.removed) push('remove', id)
+      }
+      const onSpace = (space: SpaceIndexer) =>
+        push('space', JSON.stringify(spaceSummary(state, space.name)))
+      state.index.on('change', onChange)
+      state.index.on('space', onSpace)
+      let open = true
+      stream.onAbort(() => {
+        open = false
+        wake?.()
+      })
+      try {
+        await stream.write(': connected\n\n')
+        while (open) {
+          while (queue.length && open) {
+            const message = queue.shift()!
+            await stream.writeSSE(message)
+          }
+          if (!open) break
+          const timedOut = await new Promise<boolean>((resolve) => {
+            const timer = setTimeout(() => resolve(true), HEARTBEAT_MS)
+            wake = () => {
+              clearTimeout(timer)
+              resolve(false)
+            }
+          })
+          wake = undefined
+          if (timedOut && open) await stream.write(': heartbeat\n\n')
+        }
+      } finally {
+        state.index.off('change', onChange)
+        state.index.off('space', onSpace)
+      }
+    })
+  }
+}

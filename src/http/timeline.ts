@@ -1,0 +1,161 @@
+import { generateAtomFeed } from 'feedsmith'
+import type { Context } from 'hono'
+import type { Item } from '../index/item.js'
+import type { Page } from '../index/store.js'
+import { encodeCursor } from '../index/store.js'
+import { renderPage } from '../render/templates.js'
+import type { GatewayEnv, GatewayState } from './app.js'
+import { sendError } from './errors.js'
+import { GATEWAY_HEADERS } from './headers.js'
+import { itemView, jsonFeedItem } from './item-view.js'
+import { parseTimelineParams, type TimelineParams } from './timeline-query.js'
+
+const FEED_TITLE = 'syncweb timeline'
+
+/** `/timeline`, `/timeline.json` (JSON Feed 1.1) and `/timeline.xml` (Atom 1.0, RFC 4287). */
+export function timelineRoutes(state: GatewayState) {
+  const spaceTitle = (name: string) =>
+    state.config.spaces.find((s) => s.name === name)?.title ?? name
+
+  /** The request's filters, or a 400 that says which parameter is wrong. */
+  function read(c: Context<GatewayEnv>, json: boolean): TimelineParams | Response {
+    try {
+      return parseTimelineParams(new URL(c.req.url).searchParams, (name) =>
+        state.config.spaces.some((s) => s.name === name),
+      )
+    } catch (error) {
+      return sendError(c, {
+        status: 400,
+        code: 'bad_request',
+        message: (error as Error).message,
+        json,
+      })
+    }
+  }
+
+  const withQuery = (path: string, keep: URLSearchParams, next?: Page['next']) => {
+    const params = new URLSearchParams(keep)
+    if (next) params.set('before', encodeCursor(next))
+    const text = params.toString()
+    return text ? `${path}?${text}` : path
+  }
+
+  return {
+    async page(c: Context<GatewayEnv>) {
+      const params = read(c, false)
+      if (params instanceof Response) return params
+      const { query, keep } = params
+      const page = state.index.store.query(query)
+      const now = Date.now()
+      const html = renderPage('timeline', {
+        title: 'Timeline',
+        gateway: '',
+        items: page.items.map((item) => itemView(item, spaceTitle(item.space), now)),
+        older: page.next ? withQuery('/timeline', keep, page.next) : undefined,
+        newest: query.before ? withQuery('/timeline', keep) : undefined,
+        live: !query.before,
+        filter: query.spaces?.size === 1 ? [...query.spaces][0] : undefined,
+        spaces: state.config.spaces.map((s) => ({ name: s.name, title: s.title ?? s.name })),
+        spaceTitles: JSON.stringify(
+          Object.fromEntries(state.config.spaces.map((s) => [s.name, s.title ?? s.name])),
+        ),
+        query: keep.toString(),
+        indexing: [...state.index.spaces.values()].some((s) => s.status === 'indexing'),
+      })
+      return c.html(html, 200, { ...GATEWAY_HEADERS, 'Cache-Control': 'no-cache' })
+    },
+
+    async json(c: Context<GatewayEnv>) {
+      const params = read(c, true)
+      if (params instanceof Response) return params
+      const { query, keep } = params
+      const origin = originOf(c)
+      const page = state.index.store.query(query)
+      const items = await Promise.all(
+        page.items.map(async (item) => jsonFeedItem(item, origin, await state.index.htmlOf(item))),
+      )
+      const feed = {
+        version: 'https://jsonfeed.org/version/1.1',
+        title: FEED_TITLE,
+        home_page_url: origin + withQuery('/timeline', keep),
+        feed_url: origin + withQuery('/timeline.json', keep),
+        ...(page.next ? { next_url: origin + withQuery('/timeline.json', keep, page.next) } : {}),
+        items,
+      }
+      return c.body(JSON.stringify(feed), 200, {
+        'Content-Type': 'application/feed+json; charset=utf-8',
+        'Cache-Control': 'no-cache',
+        'X-Content-Type-Options': 'nosniff',
+      })
+    },
+
+    async atom(c: Context<GatewayEnv>) {
+      const params = read(c, false)
+      if (params instanceof Response) return params
+      const { query, keep } = params
+      const origin = originOf(c)
+      const page = state.index.store.query(query)
+      const entries = await Promise.all(
+        page.items.map(async (item) => atomEntry(item, origin, await state.index.htmlOf(item))),
+      )
+      const newest = page.items.reduce((max, i) => Math.max(max, i.updated ?? i.date), 0)
+      const links = [
+        {
+          href: origin + withQuery('/timeline.xml', keep),
+          rel: 'self',
+          type: 'application/atom+xml',
+        },
+        { href: origin + withQuery('/timeline', keep), rel: 'alternate', type: 'text/html' },
+        ...(page.next
+          ? [{ href: origin + withQuery('/timeline.xml', keep, page.next), rel: 'next' }]
+          : []),
+      ]
+      const xml = generateAtomFeed({
+        id: `urn:syncweb:timeline`,
+        title: { value: FEED_TITLE },
+        updated: new Date(newest || Date.now()),
+        links,
+        generator: { text: 'syncweb' },
+        entries,
+      })
+      return c.body(xml, 200, {
+        'Content-Type': 'application/atom+xml; charset=utf-8',
+        'Cache-Control': 'no-cache',
+        'X-Content-Type-Options': 'nosniff',
+      })
+    },
+  }
+}
+
+/** The gateway's origin as this client reached it, for absolute URLs in feeds. */
+export function originOf(c: Context): string {
+  return `http://${c.req.header('host') ?? 'localhost'}`
+}
+
+/** Atom ids must be IRIs: a space name may start with a digit, so wrap ours in a URN. */
+export function atomId(id: string): string {
+  return `urn:syncweb:item:${encodeURIComponent(id)}`
+}
+
+function atomEntry(item: Item, origin: string, html: string) {
+  const absolute = (url: string) => (url.startsWith('/') ? origin + url : url)
+  return {
+    id: atomId(item.id),
+    title: { value: item.title ?? truncate(item.summary || item.text, 80), type: 'text' },
+    updated: new Date(item.updated ?? item.date),
+    published: new Date(item.date),
+    links: [{ href: absolute(item.url), rel: 'alternate' }],
+    ...(html
+      ? { content: { value: html, type: 'html' } }
+      : item.text
+        ? { content: { value: item.text, type: 'text' } }
+        : {}),
+    ...(item.summary ? { summary: { value: item.summary, type: 'text' } } : {}),
+    authors: [{ name: item.author ?? item.space, uri: `${origin}/@${item.space}/` }],
+    ...(item.tags.length ? { categories: item.tags.map((term) => ({ term })) } : {}),
+  }
+}
+
+function truncate(text: string, length: number): string {
+  return text.length <= length ? text : text.slice(0, length - 1) + '…'
+}

@@ -1,0 +1,252 @@
+import { EventEmitter } from 'node:events'
+import type { Item, ItemKind } from './item.js'
+
+export interface Query {
+  spaces?: ReadonlySet<string>
+  kinds?: ReadonlySet<ItemKind>
+  tag?: string
+  limit: number
+  /** An opaque cursor from a previous page: only items after it in timeline order. */
+  before?: Cursor
+  /** Items dated after this (ms) wait; default: a day from now. */
+  horizon?: number
+}
+
+export interface Cursor {
+  date: number
+  id: string
+}
+
+export interface Page {
+  items: Item[]
+  /** Set when there may be more items after this page. */
+  next?: Cursor
+}
+
+export interface StoreChange {
+  /** New or changed items. */
+  upserted: Item[]
+  /** Ids of items that are gone. */
+  removed: string[]
+}
+
+const DAY = 24 * 60 * 60 * 1000
+
+/** Timeline order: newest first, ties by id (so the order, and cursors, are total). */
+export function compareItems(a: Pick<Item, 'date' | 'id'>, b: Pick<Item, 'date' | 'id'>): number {
+  return b.date - a.date || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0)
+}
+
+/**
+ * Every item of every space, in timeline order. Items are replaced a file at a time (a file is
+ * the unit a parser sees), and each replacement is announced as one `change` event. The sorted
+ * list is kept by binary insertion for single changes, and re-sorted once after a bulk load.
+ */
+export class Store extends EventEmitter<{ change: [StoreChange] }> {
+  #items = new Map<string, Item>()
+  #byFile = new Map<string, string[]>()
+  #sorted: Item[] = []
+  #dirty = false
+
+  get size(): number {
+    return this.#items.size
+  }
+
+  /** Replaces the items that came from one file of a space; [] removes them. */
+  setFile(
+    space: string,
+    path: string,
+    items: Item[],
+    options: { quiet?: boolean } = {},
+  ): StoreChange {
+    const key = `${space}\0${path}`
+    const before = this.#byFile.get(key) ?? []
+    const change: StoreChange = { upserted: [], removed: [] }
+    const keep = new Set<string>()
+    for (const item of items) {
+      // Two files claiming one id (a status with an explicit "id" copied): the first one wins.
+      const owner = this.#items.get(item.id)
+      if (owner && owner.space === space && owner.path !== path) continue
+      if (owner && owner.space !== space) continue
+      keep.add(item.id)
+      if (owner && sameItem(owner, item)) continue
+      if (owner) this.#remove(owner)
+      this.#insert(item)
+      change.upserted.push(item)
+    }
+    for (const id of before) {
+      if (keep.has(id)) continue
+      const old = this.#items.get(id)
+      if (old && old.path === path && old.space === space) {
+        this.#remove(old)
+        change.removed.push(id)
+      }
+    }
+    if (keep.size) this.#byFile.set(key, [...keep])
+    else this.#byFile.delete(key)
+    if (!options.quiet && (change.upserted.length || change.removed.length))
+      this.emit('change', change)
+    return change
+  }
+
+  /** Removes every item of a space (it was unfollowed, or its folder went away). */
+  dropSpace(space: string): StoreChange {
+    const removed: string[] = []
+    for (const [key, ids] of this.#byFile) {
+      if (!key.startsWith(space + '\0')) continue
+      for (const id of ids) {
+        const item = this.#items.get(id)
+        if (item) {
+          this.#items.delete(id)
+          removed.push(id)
+        }
+      }
+      this.#byFile.delete(key)
+    }
+    if (removed.length) {
+      this.#dirty = true
+      this.emit('change', { upserted: [], removed })
+    }
+    return { upserted: [], removed }
+  }
+
+  /** The paths of a space's files that hold items, for removing a deleted folder's files. */
+  pathsOf(space: string): string[] {
+    const prefix = space + '\0'
+    return [...this.#byFile.keys()]
+      .filter((k) => k.startsWith(prefix))
+      .map((k) => k.slice(prefix.length))
+  }
+
+  get(id: string): Item | undefined {
+    return this.#items.get(id)
+  }
+
+  query(query: Query): Page {
+    const sorted = this.#ordered()
+    const horizon = query.horizon ?? Date.now() + DAY
+    let start = 0
+    if (query.before) {
+      const cursor = query.before
+      start = upperBound(sorted, cursor)
+    }
+    const items: Item[] = []
+    let index = start
+    for (; index < sorted.length && items.length < query.limit; index++) {
+      const item = sorted[index]!
+      if (item.date > horizon) continue
+      if (query.spaces && !query.spaces.has(item.space)) continue
+      if (query.kinds && !query.kinds.has(item.kind)) continue
+      if (query.tag && !item.tags.includes(query.tag)) continue
+      items.push(item)
+    }
+    const last = items.at(-1)
+    return index < sorted.length && last && items.length === query.limit
+      ? { items, next: { date: last.date, id: last.id } }
+      : { items }
+  }
+
+  /** Per space: item count and newest visible item date. */
+  statsOf(space: string, horizon = Date.now() + DAY): { items: number; lastUpdated?: number } {
+    let items = 0
+    let lastUpdated: number | undefined
+    for (const item of this.#ordered()) {
+      if (item.space !== space || item.date > horizon) continue
+      items++
+      lastUpdated ??= item.date
+    }
+    return { items, ...(lastUpdated !== undefined ? { lastUpdated } : {}) }
+  }
+
+  /**
+   * Runs `work` (many setFile calls: a start-up scan, a sync burst) with the order kept lazily:
+   * items are appended and the list is filtered and sorted once, on the next query.
+   */
+  bulk<T>(work: () => T): T {
+    this.#bulk++
+    try {
+      return work()
+    } finally {
+      this.#bulk--
+    }
+  }
+
+  #bulk = 0
+
+  #ordered(): Item[] {
+    if (this.#dirty) {
+      this.#sorted = this.#sorted.filter((item) => this.#items.get(item.id) === item)
+      this.#sorted.sort(compareItems)
+      this.#dirty = false
+    }
+    return this.#sorted
+  }
+
+  #insert(item: Item) {
+    this.#items.set(item.id, item)
+    if (this.#bulk || this.#dirty) {
+      this.#sorted.push(item)
+      this.#dirty = true
+    } else {
+      this.#sorted.splice(upperBound(this.#sorted, item), 0, item)
+    }
+  }
+
+  #remove(item: Item) {
+    this.#items.delete(item.id)
+    if (this.#bulk || this.#dirty) {
+      this.#dirty = true
+      return
+    }
+    const at = lowerBound(this.#sorted, item)
+    if (this.#sorted[at] === item) this.#sorted.splice(at, 1)
+  }
+}
+
+function sameItem(a: Item, b: Item): boolean {
+  return JSON.stringify(a) === JSON.stringify(b)
+}
+
+/** First index whose item comes after `key` in timeline order. */
+function upperBound(sorted: Item[], key: Cursor): number {
+  let lo = 0
+  let hi = sorted.length
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1
+    if (compareItems(sorted[mid]!, key) <= 0) lo = mid + 1
+    else hi = mid
+  }
+  return lo
+}
+
+/** First index whose item is not before `key` in timeline order. */
+function lowerBound(sorted: Item[], key: Cursor): number {
+  let lo = 0
+  let hi = sorted.length
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1
+    if (compareItems(sorted[mid]!, key) < 0) lo = mid + 1
+    else hi = mid
+  }
+  return lo
+}
+
+export function encodeCursor(cursor: Cursor): string {
+  return Buffer.from(JSON.stringify([cursor.date, cursor.id])).toString('base64url')
+}
+
+/** undefined for anything that is not a cursor we made. */
+export function decodeCursor(text: string): Cursor | undefined {
+  try {
+    const value = JSON.parse(Buffer.from(text, 'base64url').toString('utf8')) as unknown
+    if (
+      Array.isArray(value) &&
+      value.length === 2 &&
+      Number.isFinite(value[0]) &&
+      typeof value[1] === 'string'
+    ) {
+      return { date: value[0] as number, id: value[1] }
+    }
+  } catch {}
+  return undefined
+}

@@ -1,0 +1,119 @@
+import sanitizeHtml from 'sanitize-html'
+import { decodeHTML } from 'entities'
+
+/**
+ * Every piece of a friend's HTML that reaches the gateway's own pages and feeds goes through
+ * here: an allowlist (sanitize-html, ≈0.5 ms for 4 KB, no DOM needed), so anything not listed
+ * (scripts, event handlers, iframes, forms, styles, SVG, unknown schemes) is dropped.
+ * `base` is where relative links point: the item's folder under `/@NAME/`.
+ */
+export function sanitizeItemHtml(html: string, base: SpaceBase): string {
+  return sanitizeHtml(html, {
+    allowedTags: [
+      ...sanitizeHtml.defaults.allowedTags.filter((tag) => tag !== 'style'),
+      'img',
+      'figure',
+      'figcaption',
+      'picture',
+      'del',
+      'ins',
+      'details',
+      'summary',
+    ],
+    allowedAttributes: {
+      a: ['href', 'title', 'rel'],
+      img: ['src', 'alt', 'title', 'width', 'height', 'loading'],
+      abbr: ['title'],
+      code: ['class'],
+      span: ['class'],
+      pre: ['class'],
+      td: ['align'],
+      th: ['align'],
+      ol: ['start'],
+      time: ['datetime'],
+    },
+    // highlight.js classes only: a friend's class names must not pick up the gateway's styles.
+    allowedClasses: { code: ['hljs', 'language-*'], span: ['hljs-*'], pre: ['hljs'] },
+    allowedSchemes: ['http', 'https', 'mailto'],
+    allowedSchemesByTag: { img: ['http', 'https', 'data'] },
+    allowedSchemesAppliedToAttributes: ['href', 'src', 'cite'],
+    allowProtocolRelative: false,
+    disallowedTagsMode: 'discard',
+    transformTags: {
+      a: (tagName, attribs) => {
+        const href = attribs.href === undefined ? undefined : rewriteUrl(attribs.href, base)
+        const { href: _, ...rest } = attribs
+        return {
+          tagName,
+          attribs: {
+            ...rest,
+            ...(href ? { href } : {}),
+            rel: 'nofollow noopener noreferrer',
+          },
+        }
+      },
+      img: (tagName, attribs) => {
+        const src = attribs.src === undefined ? undefined : rewriteUrl(attribs.src, base, true)
+        const { src: _, ...rest } = attribs
+        return { tagName, attribs: { ...rest, ...(src ? { src } : {}), loading: 'lazy' } }
+      },
+    },
+  })
+}
+
+export interface SpaceBase {
+  /** The space's name. */
+  space: string
+  /** The folder of the file the HTML came from, relative to the space root ('' at the root). */
+  dir: string
+  /** An absolute site URL whose links map into the space (a feed's own home page). */
+  site?: string
+}
+
+const SCHEME = /^([a-z][a-z0-9+.-]*):/i
+
+/**
+ * Resolves a URL found in an item against its file's folder, into `/@NAME/…`. Absolute http(s)
+ * URLs stay as they are unless they point into the feed's own site; a relative URL that climbs
+ * out of the space, and any scheme but http(s)/mailto (data: for images), is dropped.
+ */
+export function rewriteUrl(raw: string, base: SpaceBase, image = false): string | undefined {
+  const url = raw.trim()
+  if (url === '') return undefined
+  if (url.startsWith('#')) return url
+  const scheme = SCHEME.exec(url)?.[1]?.toLowerCase()
+  if (scheme) {
+    if (scheme === 'mailto' && !image) return url
+    if (scheme === 'data')
+      return image && /^data:image\/(png|gif|jpe?g|webp|avif);/i.test(url) ? url : undefined
+    if (scheme !== 'http' && scheme !== 'https') return undefined
+    if (base.site) {
+      const site = new URL(base.site)
+      const target = new URL(url)
+      if (target.origin === site.origin)
+        return intoSpace(target.pathname + target.search + target.hash, base.space)
+    }
+    return url
+  }
+  if (url.startsWith('//')) return undefined
+  const folder = `/${base.dir ? base.dir.replace(/\/?$/, '/') : ''}`
+  const resolved = new URL(url, `http://space${folder}`)
+  return intoSpace(resolved.pathname + resolved.search + resolved.hash, base.space)
+}
+
+function intoSpace(pathAndQuery: string, space: string): string {
+  return `/@${space}${pathAndQuery.startsWith('/') ? '' : '/'}${pathAndQuery}`
+}
+
+/** The text of an HTML fragment, entities decoded: for `content_text`, summaries and terminals. */
+export function htmlToText(html: string): string {
+  const stripped = sanitizeHtml(
+    html.replace(/<\/(p|div|li|h[1-6]|blockquote|pre)>|<br\s*\/?>/gi, '$& '),
+    {
+      allowedTags: [],
+      allowedAttributes: {},
+      nonTextTags: ['style', 'script', 'textarea', 'option', 'noscript', 'template'],
+    },
+  )
+  return decodeHTML(stripped).replace(/\s+/g, ' ').trim()
+}
