@@ -3,6 +3,7 @@ import { parseArgs, type ParseArgsConfig } from 'node:util'
 import { ConfigError } from './config.js'
 import { follow, listSpaces, unfollow } from './commands/spaces.js'
 import { serve } from './commands/serve.js'
+import { printTimeline } from './commands/timeline.js'
 import { UsageError } from './usage-error.js'
 
 type Options = NonNullable<ParseArgsConfig['options']>
@@ -46,6 +47,19 @@ const COMMANDS: Record<string, Command> = {
     options: {},
     positionals: 1,
     run: (v, [name]) => unfollow(str(v.config), name!),
+  },
+  timeline: {
+    usage: 'syncweb timeline [--limit N] [--space NAMES] [--json] [--config FILE]',
+    summary: 'print the newest items of every space (or of NAMES, comma-separated)',
+    options: { limit: { type: 'string' }, space: { type: 'string' }, json: { type: 'boolean' } },
+    positionals: 0,
+    run: (v) =>
+      printTimeline({
+        configFlag: str(v.config),
+        limit: str(v.limit),
+        space: str(v.space),
+        json: v.json === true,
+      }),
   },
   spaces: {
     usage: 'syncweb spaces [--json] [--config FILE]',

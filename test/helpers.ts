@@ -140,3 +140,60 @@ export async function serveCli(args: string[], env: Record<string, string>) {
   })
   return { child, port, output: () => ({ stdout, stderr }) }
 }
+
+export async function getJson<T = any>(
+  port: number,
+  path: string,
+  headers: Record<string, string> = {},
+) {
+  const res = await get(port, path, { Accept: 'application/json', ...headers })
+  return { status: res.status, headers: res.headers, body: JSON.parse(res.text) as T }
+}
+
+export interface EventMessage {
+  event: string
+  data: string
+}
+
+/** Subscribes to `/events` over a real socket and collects the messages as they come. */
+export function openEvents(port: number, path = '/events') {
+  const messages: EventMessage[] = []
+  let raw = ''
+  const req = httpRequest({
+    host: '127.0.0.1',
+    port,
+    path,
+    headers: { Host: `127.0.0.1:${port}`, Accept: 'text/event-stream' },
+  })
+  const connected = new Promise<IncomingHttpHeaders>((resolve, reject) => {
+    req.on('response', (res) => {
+      res.setEncoding('utf8')
+      res.on('data', (chunk: string) => {
+        raw += chunk
+        let end: number
+        while ((end = raw.indexOf('\n\n')) !== -1) {
+          const block = raw.slice(0, end)
+          raw = raw.slice(end + 2)
+          const event = /^event: (.*)$/m.exec(block)?.[1]
+          const data = [...block.matchAll(/^data: (.*)$/gm)].map((m) => m[1]).join('\n')
+          if (event) messages.push({ event, data })
+        }
+      })
+      // The stream opens with a comment; the listener is registered by then.
+      res.once('data', () => resolve(res.headers))
+    })
+    req.on('error', reject)
+  })
+  req.end()
+  afterAll(() => req.destroy())
+  return { messages, connected, close: () => req.destroy() }
+}
+
+/** Writes a file the way sync tools do: a hidden temp file in the same folder, then a rename. */
+export async function writeLikeSync(path: string, content: string) {
+  const { rename } = await import('node:fs/promises')
+  await mkdir(dirname(path), { recursive: true })
+  const temp = join(dirname(path), `.syncthing.${Math.random().toString(36).slice(2)}.tmp`)
+  await writeFile(temp, content)
+  await rename(temp, path)
+}

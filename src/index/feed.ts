@@ -83,7 +83,10 @@ export function parseFeedFile(file: SourceFile): ParseResult {
     items,
     ...(undated
       ? {
-          problem: `${undated} entr${undated === 1 ? 'y has' : 'ies have'} no date and were left out`,
+          problem:
+            undated === 1
+              ? '1 entry has no date and was left out'
+              : `${undated} entries have no date and were left out`,
         }
       : {}),
   }

@@ -8,7 +8,7 @@ import { decodeHTML } from 'entities'
  * `base` is where relative links point: the item's folder under `/@NAME/`.
  */
 export function sanitizeItemHtml(html: string, base: SpaceBase): string {
-  return sanitizeHtml(html, {
+  return sanitizeHtml(html.trim(), {
     allowedTags: [
       ...sanitizeHtml.defaults.allowedTags.filter((tag) => tag !== 'style'),
       'img',
@@ -58,7 +58,7 @@ export function sanitizeItemHtml(html: string, base: SpaceBase): string {
         return { tagName, attribs: { ...rest, ...(src ? { src } : {}), loading: 'lazy' } }
       },
     },
-  })
+  }).trim()
 }
 
 export interface SpaceBase {

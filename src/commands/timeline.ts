@@ -1,0 +1,65 @@
+import { demoConfig, findConfigFile, loadConfig } from '../config.js'
+import { jsonFeedItem } from '../http/item-view.js'
+import { parseTimelineParams } from '../http/timeline-query.js'
+import { TimelineIndex } from '../index/index.js'
+import { DEFAULT_LIMITS } from '../index/space-indexer.js'
+import { formatRelative } from '../render/format.js'
+import { UsageError } from '../usage-error.js'
+
+export interface TimelineOptions {
+  configFlag?: string
+  limit?: string
+  space?: string
+  json: boolean
+}
+
+/** `syncweb timeline`: reads the spaces once (no server, no watcher) and prints the newest items. */
+export async function printTimeline(options: TimelineOptions): Promise<number> {
+  const config = (await loadConfig(findConfigFile(options.configFlag))) ?? demoConfig()
+  const search = new URLSearchParams()
+  search.set('limit', options.limit ?? '20')
+  if (options.space) search.set('space', options.space)
+  let query
+  try {
+    query = parseTimelineParams(search, (name) => config.spaces.some((s) => s.name === name)).query
+  } catch (error) {
+    throw new UsageError(`--${(error as Error).message}`)
+  }
+  const index = new TimelineIndex({ ...DEFAULT_LIMITS, watch: false })
+  index.setSpaces(config.spaces)
+  await index.ready()
+  const { items } = index.store.query(query)
+  const origin = `http://localhost:${config.port}`
+
+  if (options.json) {
+    const feed = {
+      version: 'https://jsonfeed.org/version/1.1',
+      title: 'syncweb timeline',
+      home_page_url: `${origin}/timeline`,
+      items: await Promise.all(
+        items.map(async (i) => jsonFeedItem(i, origin, await index.htmlOf(i))),
+      ),
+    }
+    process.stdout.write(JSON.stringify(feed, null, 2) + '\n')
+  } else {
+    const width = process.stdout.columns || 100
+    for (const item of items) {
+      const head = `${formatRelative(item.date).padEnd(14)} @${item.space}`
+      const body = item.title ? `${item.title}: ${item.summary}` : item.text
+      const line = `${head}  ${body.replace(/\s+/g, ' ')}`
+      process.stdout.write((line.length > width ? line.slice(0, width - 1) + '…' : line) + '\n')
+    }
+    if (items.length === 0) process.stdout.write('No items yet.\n')
+  }
+  for (const space of index.spaces.values()) {
+    if (space.status === 'offline')
+      process.stderr.write(`@${space.name}: folder missing (${space.settings.root})\n`)
+    else if (space.problems.size) {
+      process.stderr.write(
+        `@${space.name}: ${space.problems.size} file(s) skipped; syncweb spaces shows why\n`,
+      )
+    }
+  }
+  index.close()
+  return 0
+}
