@@ -20,7 +20,7 @@ import { alternateFeed, sourceOf, type Source } from './sources.js'
 import { parseStatus } from './status.js'
 import type { Store } from './store.js'
 import { parseTwtxt, type TwtxtMeta } from './twtxt.js'
-import { watchTree, type TreeWatcher } from './watch.js'
+import { TreeWatcher } from './watch.js'
 
 export interface IndexLimits {
   /** Files larger than this are not parsed (their reason shows in `problems`). */
@@ -150,8 +150,8 @@ export class SpaceIndexer extends EventEmitter<{ status: [SpaceIndexer]; progres
     }
     this.#setStatus('indexing')
     this.degraded = undefined
-    if (this.limits.watch)
-      this.#watcher = watchTree(
+    if (this.limits.watch) {
+      this.#watcher = new TreeWatcher(
         real,
         (path) => this.#enqueue(path),
         (error) => {
@@ -161,6 +161,7 @@ export class SpaceIndexer extends EventEmitter<{ status: [SpaceIndexer]; progres
           this.emit('status', this)
         },
       )
+    }
     const generation = this.#generation
     await this.#scan('', { full: true })
     if (generation === this.#generation) this.#setStatus('ready')
@@ -207,6 +208,7 @@ export class SpaceIndexer extends EventEmitter<{ status: [SpaceIndexer]; progres
     try {
       stats = lstatSync(join(real, path))
     } catch {
+      this.#watcher?.remove(path)
       this.#forget(path)
       for (const stored of [...this.store.pathsOf(this.name), ...this.problems.keys()]) {
         if (stored.startsWith(path + '/')) this.#forget(stored)
@@ -235,6 +237,8 @@ export class SpaceIndexer extends EventEmitter<{ status: [SpaceIndexer]; progres
     let lastProgress = 0
     while (stack.length) {
       const [dir, depth] = stack.pop()!
+      // Watch first, then list: a file that lands in between is reported, not missed.
+      this.#watcher?.add(dir)
       let entries
       try {
         entries = readdirSync(join(real, dir), { withFileTypes: true })

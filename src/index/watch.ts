@@ -1,40 +1,74 @@
 import { watch, type FSWatcher } from 'node:fs'
-import { hasHiddenSegment } from '../sync-files.js'
-
-export interface TreeWatcher {
-  close(): void
-}
+import { join } from 'node:path'
+import { isHiddenName } from '../sync-files.js'
 
 /**
- * Watches a space's folder and everything under it with one recursive `fs.watch`, and reports
- * the relative path of whatever changed (`null` when the platform cannot say: rescan).
+ * One inotify watch per folder of a space (not per file), added by the indexer for each folder
+ * it walks. A folder watch reports every name created, replaced, renamed or deleted in it,
+ * which is all the indexer needs: it looks at the named path and re-parses only that.
  *
- * Why not chokidar here: it adds one inotify watch per file and re-reads a folder on every
- * change; over 100 folders × 1,000 files that is ~860 MB and 100,100 watches (the machine allows
- * 192,536), against one watch per folder and ~44 MB for Node's recursive watcher, which also
- * reports a change in 0.35 ms instead of 24 ms (figures in issue 6). Dotfiles and the sync
- * tools' partial files are dropped here, before any work is queued.
+ * Why neither chokidar nor `fs.watch(root, {recursive: true})`:
+ * - chokidar watches every file as well (100 spaces × 1,000 files: ~860 MB and 100,100 of the
+ *   192,536 inotify watches this machine allows) and re-reads a folder on every change;
+ * - Node 20's recursive watcher on Linux loses a file once a sync tool has replaced it by
+ *   rename (its later deletion and re-creation are never reported; test/live.test.ts has
+ *   the case), and it watches hidden folders such as `.stversions` too.
+ * Hidden names and the sync tools' partial files are dropped here, before any work is queued.
  */
-export function watchTree(
-  root: string,
-  onPath: (relative: string | null) => void,
-  onError: (error: Error) => void,
-): TreeWatcher {
-  let watcher: FSWatcher
-  try {
-    watcher = watch(root, { recursive: true, persistent: false }, (_event, filename) => {
-      if (filename === null || filename === undefined) return onPath(null)
-      const relative = filename.toString().split('\\').join('/')
-      if (!hasHiddenSegment(relative)) onPath(relative)
-    })
-  } catch (error) {
-    onError(error as Error)
-    return { close() {} }
+export class TreeWatcher {
+  #watchers = new Map<string, FSWatcher>()
+  #closed = false
+
+  constructor(
+    readonly root: string,
+    /** A path relative to the root that may have changed; `null`: rescan everything. */
+    readonly onPath: (relative: string | null) => void,
+    /** Watching failed (ENOSPC: out of inotify watches, EMFILE): the space falls back to rescans. */
+    readonly onError: (error: Error) => void,
+  ) {}
+
+  get size(): number {
+    return this.#watchers.size
   }
-  watcher.on('error', onError)
-  return {
-    close() {
-      watcher.close()
-    },
+
+  /** Watches one folder ('' is the root). */
+  add(dir: string) {
+    if (this.#closed || this.#watchers.has(dir)) return
+    let watcher: FSWatcher
+    try {
+      watcher = watch(join(this.root, dir), { persistent: false }, (_event, name) => {
+        if (name === null || name === undefined) return this.onPath(dir || null)
+        const file = name.toString()
+        if (!isHiddenName(file)) this.onPath(dir ? `${dir}/${file}` : file)
+      })
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code
+      // The folder went away between being listed and being watched: its parent's watch says so.
+      if (code === 'ENOENT' || code === 'ENOTDIR') return
+      return this.onError(error as Error)
+    }
+    watcher.on('error', (error: NodeJS.ErrnoException) => {
+      this.#drop(dir)
+      if (error.code !== 'ENOENT' && error.code !== 'EPERM') this.onError(error)
+    })
+    this.#watchers.set(dir, watcher)
+  }
+
+  /** Stops watching a folder that is gone, and every folder under it. */
+  remove(dir: string) {
+    for (const path of [...this.#watchers.keys()]) {
+      if (path === dir || path.startsWith(dir + '/')) this.#drop(path)
+    }
+  }
+
+  close() {
+    this.#closed = true
+    for (const watcher of this.#watchers.values()) watcher.close()
+    this.#watchers.clear()
+  }
+
+  #drop(dir: string) {
+    this.#watchers.get(dir)?.close()
+    this.#watchers.delete(dir)
   }
 }
