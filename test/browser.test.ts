@@ -3,7 +3,8 @@ import { mkdir } from 'node:fs/promises'
 import { join } from 'node:path'
 import { chromium, type Browser } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { ROOT, serveCli, tempDir } from './helpers.js'
+import { unlink } from 'node:fs/promises'
+import { ROOT, serveCli, startGateway, tempDir, writeFiles, writeLikeSync } from './helpers.js'
 
 const CHROMIUM = '/usr/bin/chromium'
 const SHOTS = join(ROOT, 'test-results')
@@ -102,6 +103,81 @@ describe.skipIf(!hasChromium)('the demo in a real browser', () => {
     })
     expect(res.status).toBe(200)
     expect(res.csp).toContain('sandbox')
+    await page.close()
+  })
+})
+
+describe.skipIf(!hasChromium)('the live timeline in a real browser', () => {
+  let browser: Browser
+  let port: number
+  let root: string
+
+  beforeAll(async () => {
+    root = join(await tempDir(), 'bob')
+    const files: Record<string, string> = {}
+    for (let i = 0; i < 30; i++) {
+      files[`status/${i}.json`] = JSON.stringify({
+        text: `Earlier note number ${i}: sawdust, coffee, and a clock that finally works.`,
+        date: new Date(Date.now() - (i + 1) * 3_600_000).toISOString(),
+      })
+    }
+    await writeFiles(root, files)
+    const server = await startGateway([{ name: 'bob', root, title: "Bob's workshop" }])
+    port = server.port
+    await server.state.index.ready()
+    browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS })
+  })
+  afterAll(() => browser?.close())
+
+  it('shows a status file written into the folder without a reload, and removes it again', async () => {
+    const page = await browser.newPage({ viewport: { width: 900, height: 900 } })
+    const errors: string[] = []
+    page.on('pageerror', (e) => errors.push(e.message))
+    page.on('console', (m) => m.type() === 'error' && errors.push(m.text()))
+    await page.goto(`http://localhost:${port}/timeline`)
+    await page.waitForFunction(
+      () => document.querySelector('.timeline')?.getAttribute('data-connected') === 'open',
+    )
+    const before = await page.locator('.item').count()
+
+    await writeLikeSync(
+      join(root, 'status/live.json'),
+      JSON.stringify({
+        html: '<p>Just arrived over <strong>Syncthing</strong>.</p>',
+        date: new Date().toISOString(),
+      }),
+    )
+    const item = page.locator('.item[data-id="bob:status/live.json"]')
+    await item.waitFor({ timeout: 10_000 })
+    expect(await page.locator('.item').count()).toBe(before + 1)
+    expect(await page.locator('.item').first().getAttribute('data-id')).toBe('bob:status/live.json')
+    expect(await item.locator('.content strong').textContent()).toBe('Syncthing')
+    expect(await item.locator('time').textContent()).toBe('just now')
+    await page.screenshot({ path: join(SHOTS, 'timeline-live.png') })
+
+    await unlink(join(root, 'status/live.json'))
+    await item.waitFor({ state: 'detached', timeout: 10_000 })
+    expect(errors).toEqual([])
+    await page.close()
+  })
+
+  it('says "1 new" when the reader has scrolled down', async () => {
+    const page = await browser.newPage({ viewport: { width: 900, height: 600 } })
+    await page.goto(`http://localhost:${port}/timeline`)
+    await page.waitForFunction(
+      () => document.querySelector('.timeline')?.getAttribute('data-connected') === 'open',
+    )
+    await page.evaluate(() => window.scrollTo(0, 1500))
+    await writeLikeSync(
+      join(root, 'status/while-scrolled.json'),
+      JSON.stringify({ text: 'Posted while you were reading.' }),
+    )
+    const marker = page.locator('.new-marker')
+    await marker.waitFor({ state: 'visible', timeout: 10_000 })
+    expect(await marker.textContent()).toBe('1 new ↑')
+    await marker.click()
+    await page.waitForFunction(() => window.scrollY < 10)
+    await marker.waitFor({ state: 'hidden' })
     await page.close()
   })
 })
