@@ -33,6 +33,20 @@ export function timelineRoutes(state: GatewayState) {
     }
   }
 
+  // Feeds are polled: the same URL is answered from memory until an item changes (or a minute
+  // passes, since items dated ahead appear with time).
+  const cache = new Map<string, string>()
+  const cached = async (c: Context, make: () => Promise<string>) => {
+    const key = `${state.index.store.version}:${Math.floor(Date.now() / 60_000)}:${c.req.header('host')}:${c.req.url}`
+    let body = cache.get(key)
+    if (body === undefined) {
+      body = await make()
+      cache.set(key, body)
+      if (cache.size > 64) cache.delete(cache.keys().next().value!)
+    }
+    return body
+  }
+
   const withQuery = (path: string, keep: URLSearchParams, next?: Page['next']) => {
     const params = new URLSearchParams(keep)
     if (next) params.set('before', encodeCursor(next))
@@ -69,20 +83,24 @@ export function timelineRoutes(state: GatewayState) {
       const params = read(c, true)
       if (params instanceof Response) return params
       const { query, keep } = params
-      const origin = originOf(c)
-      const page = state.index.store.query(query)
-      const items = await Promise.all(
-        page.items.map(async (item) => jsonFeedItem(item, origin, await state.index.htmlOf(item))),
-      )
-      const feed = {
-        version: 'https://jsonfeed.org/version/1.1',
-        title: FEED_TITLE,
-        home_page_url: origin + withQuery('/timeline', keep),
-        feed_url: origin + withQuery('/timeline.json', keep),
-        ...(page.next ? { next_url: origin + withQuery('/timeline.json', keep, page.next) } : {}),
-        items,
-      }
-      return c.body(JSON.stringify(feed), 200, {
+      const body = await cached(c, async () => {
+        const origin = originOf(c)
+        const page = state.index.store.query(query)
+        const items = await Promise.all(
+          page.items.map(async (item) =>
+            jsonFeedItem(item, origin, await state.index.htmlOf(item)),
+          ),
+        )
+        return JSON.stringify({
+          version: 'https://jsonfeed.org/version/1.1',
+          title: FEED_TITLE,
+          home_page_url: origin + withQuery('/timeline', keep),
+          feed_url: origin + withQuery('/timeline.json', keep),
+          ...(page.next ? { next_url: origin + withQuery('/timeline.json', keep, page.next) } : {}),
+          items,
+        })
+      })
+      return c.body(body, 200, {
         'Content-Type': 'application/feed+json; charset=utf-8',
         'Cache-Control': 'no-cache',
         'X-Content-Type-Options': 'nosniff',
@@ -93,30 +111,32 @@ export function timelineRoutes(state: GatewayState) {
       const params = read(c, false)
       if (params instanceof Response) return params
       const { query, keep } = params
-      const origin = originOf(c)
-      const page = state.index.store.query(query)
-      const entries = await Promise.all(
-        page.items.map(async (item) => atomEntry(item, origin, await state.index.htmlOf(item))),
-      )
-      const newest = page.items.reduce((max, i) => Math.max(max, i.updated ?? i.date), 0)
-      const links = [
-        {
-          href: origin + withQuery('/timeline.xml', keep),
-          rel: 'self',
-          type: 'application/atom+xml',
-        },
-        { href: origin + withQuery('/timeline', keep), rel: 'alternate', type: 'text/html' },
-        ...(page.next
-          ? [{ href: origin + withQuery('/timeline.xml', keep, page.next), rel: 'next' }]
-          : []),
-      ]
-      const xml = generateAtomFeed({
-        id: `urn:syncweb:timeline`,
-        title: { value: FEED_TITLE },
-        updated: new Date(newest || Date.now()),
-        links,
-        generator: { text: 'syncweb' },
-        entries,
+      const xml = await cached(c, async () => {
+        const origin = originOf(c)
+        const page = state.index.store.query(query)
+        const entries = await Promise.all(
+          page.items.map(async (item) => atomEntry(item, origin, await state.index.htmlOf(item))),
+        )
+        const newest = page.items.reduce((max, i) => Math.max(max, i.updated ?? i.date), 0)
+        const links = [
+          {
+            href: origin + withQuery('/timeline.xml', keep),
+            rel: 'self',
+            type: 'application/atom+xml',
+          },
+          { href: origin + withQuery('/timeline', keep), rel: 'alternate', type: 'text/html' },
+          ...(page.next
+            ? [{ href: origin + withQuery('/timeline.xml', keep, page.next), rel: 'next' }]
+            : []),
+        ]
+        return generateAtomFeed({
+          id: `urn:syncweb:timeline`,
+          title: { value: FEED_TITLE },
+          updated: new Date(newest || Date.now()),
+          links,
+          generator: { text: 'syncweb' },
+          entries,
+        })
       })
       return c.body(xml, 200, {
         'Content-Type': 'application/atom+xml; charset=utf-8',

@@ -22,6 +22,8 @@ export class TimelineIndex extends EventEmitter<{
   readonly store = new Store()
   readonly spaces = new Map<string, SpaceIndexer>()
   #html = new Map<string, { key: string; html: string }>()
+  // A post item object is replaced whenever its file changes, so while it lives its HTML holds.
+  #htmlOfItem = new WeakMap<Item, string>()
 
   constructor(readonly limits: IndexLimits = DEFAULT_LIMITS) {
     super()
@@ -72,6 +74,14 @@ export class TimelineIndex extends EventEmitter<{
    */
   async htmlOf(item: Item): Promise<string> {
     if (!item.lazyHtml) return item.html
+    const known = this.#htmlOfItem.get(item)
+    if (known !== undefined) return known
+    const html = await this.#renderPost(item)
+    this.#htmlOfItem.set(item, html)
+    return html
+  }
+
+  async #renderPost(item: Item): Promise<string> {
     const space = this.spaces.get(item.space)
     const root = space && (await realFolder(space.settings.root))
     const found = root && (await containedReal(root, join(root, item.path)))

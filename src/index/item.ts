@@ -64,6 +64,8 @@ const SUMMARY_LENGTH = 280
 
 /** At most 280 characters, cut at a word boundary, with an ellipsis when cut. */
 export function summarize(text: string): string {
+  // Most status updates are short single lines: keep the very same string (and its memory).
+  if (text.length <= SUMMARY_LENGTH && !/\s\s|[\n\r\t]|^\s|\s$/.test(text)) return text
   const flat = text.replace(/\s+/g, ' ').trim()
   if (flat.length <= SUMMARY_LENGTH) return flat
   const cut = flat.slice(0, SUMMARY_LENGTH - 1)

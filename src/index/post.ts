@@ -1,7 +1,7 @@
 import { basename, extname } from 'node:path'
 import { parseFrontMatter } from '../render/front-matter.js'
-import { renderInline, renderMarkdown } from '../render/markdown.js'
-import { htmlToText, rewriteUrl, sanitizeItemHtml } from '../render/sanitize.js'
+import { inlineText, renderMarkdown } from '../render/markdown.js'
+import { rewriteUrl, sanitizeItemHtml } from '../render/sanitize.js'
 import {
   dirOf,
   parseTime,
@@ -116,7 +116,7 @@ function firstBlocks(body: string): { heading?: string; paragraph?: string } {
     paragraph = [trimmed]
   }
   return {
-    ...(heading ? { heading: htmlToText(renderInline(heading)) } : {}),
-    ...(paragraph ? { paragraph: htmlToText(renderInline(paragraph.join(' '))) } : {}),
+    ...(heading ? { heading: inlineText(heading) } : {}),
+    ...(paragraph ? { paragraph: inlineText(paragraph.join(' ')) } : {}),
   }
 }

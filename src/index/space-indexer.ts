@@ -20,6 +20,7 @@ import { alternateFeed, sourceOf, type Source } from './sources.js'
 import { parseStatus } from './status.js'
 import type { Store } from './store.js'
 import { parseTwtxt, type TwtxtMeta } from './twtxt.js'
+import { slice } from './slices.js'
 import { TreeWatcher } from './watch.js'
 
 export interface IndexLimits {
@@ -42,11 +43,7 @@ export const DEFAULT_LIMITS: IndexLimits = {
 
 export type SpaceStatus = 'indexing' | 'ready' | 'offline'
 
-// How long one slice of synchronous work may hold the event loop before it yields to requests.
-const SLICE_MS = 8
 const MAX_DEPTH = 64
-
-const yieldToRequests = () => new Promise<void>((resolve) => setImmediate(resolve))
 
 /**
  * Keeps one space's items in the store: a scan at start (synchronous reads in slices of a few
@@ -184,15 +181,11 @@ export class SpaceIndexer extends EventEmitter<{ status: [SpaceIndexer]; progres
           await this.#scan('', { full: true })
           continue
         }
-        let sliceStart = performance.now()
         // A sync delivering thousands of files at once: append and sort once, not per file.
         const bulk = batch.length > 200
         for (const path of batch as string[]) {
           await this.#reconsider(path, bulk)
-          if (performance.now() - sliceStart > SLICE_MS) {
-            await yieldToRequests()
-            sliceStart = performance.now()
-          }
+          await slice()
         }
       }
     } finally {
@@ -233,7 +226,6 @@ export class SpaceIndexer extends EventEmitter<{ status: [SpaceIndexer]; progres
     const generation = this.#generation
     const seen = new Set<string>()
     const stack: Array<[string, number]> = [[from, from ? from.split('/').length : 0]]
-    let sliceStart = performance.now()
     let lastProgress = 0
     while (stack.length) {
       const [dir, depth] = stack.pop()!
@@ -262,10 +254,10 @@ export class SpaceIndexer extends EventEmitter<{ status: [SpaceIndexer]; progres
           // The first scan is not news: only later changes are announced on /events.
           this.store.bulk(() => this.#indexFile(path, { quiet: this.status === 'indexing' }))
         }
-        if (performance.now() - sliceStart > SLICE_MS) {
-          await yieldToRequests()
+        const wait = slice()
+        if (wait) {
+          await wait
           if (generation !== this.#generation || this.#stopped) return
-          sliceStart = performance.now()
           if (seen.size - lastProgress >= 1000) {
             lastProgress = seen.size
             this.emit('progress', seen.size)
@@ -290,7 +282,7 @@ export class SpaceIndexer extends EventEmitter<{ status: [SpaceIndexer]; progres
     if (source === 'feed' || source === 'home') {
       const text = this.#read(path)
       if (source === 'home') {
-        this.#alternate = typeof text === 'string' ? alternateFeed(text) : undefined
+        this.#alternate = 'text' in text ? alternateFeed(text.text) : undefined
       } else {
         this.#feeds.add(path)
       }
@@ -307,10 +299,10 @@ export class SpaceIndexer extends EventEmitter<{ status: [SpaceIndexer]; progres
   #apply(path: string, source: Exclude<Source, 'home'>, options: { quiet?: boolean } = {}) {
     const read = this.#read(path)
     let result: ParseResult
-    if (typeof read !== 'string') {
+    if ('problem' in read) {
       result = { items: [], problem: read.problem }
     } else {
-      const file: SourceFile = { space: this.name, path, text: read, mtimeMs: this.#mtime(path) }
+      const file: SourceFile = { space: this.name, path, text: read.text, mtimeMs: read.mtimeMs }
       try {
         result = parse(source, file)
         if (source === 'twtxt') this.twtxt = (result as ReturnType<typeof parseTwtxt>).meta
@@ -348,7 +340,7 @@ export class SpaceIndexer extends EventEmitter<{ status: [SpaceIndexer]; progres
     }
   }
 
-  #read(path: string): string | { problem: string } {
+  #read(path: string): { text: string; mtimeMs: number } | { problem: string } {
     let fd: number | undefined
     try {
       // O_NONBLOCK: a FIFO dropped into the folder must not hang the indexer.
@@ -370,19 +362,11 @@ export class SpaceIndexer extends EventEmitter<{ status: [SpaceIndexer]; progres
         if (n === 0) break
         offset += n
       }
-      return buffer.toString('utf8', 0, offset)
+      return { text: buffer.toString('utf8', 0, offset), mtimeMs: stats.mtimeMs }
     } catch (error) {
       return { problem: `cannot be read: ${(error as Error).message}` }
     } finally {
       if (fd !== undefined) closeSync(fd)
-    }
-  }
-
-  #mtime(path: string): number {
-    try {
-      return statSync(join(this.#realRoot!, path)).mtimeMs
-    } catch {
-      return Date.now()
     }
   }
 }

