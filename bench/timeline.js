@@ -1,7 +1,6 @@
 // npm run bench: the timeline at scale. Generates 100 spaces x 1,000 status/post files, starts
 // syncweb on them as its own process, and measures what issue 3 and issue 6 set targets for:
 // cold index time, RSS, inotify watches, /timeline.json latency under load, write -> /events.
-import autocannon from 'autocannon'
 import { spawn } from 'node:child_process'
 import {
   existsSync,
@@ -16,6 +15,7 @@ import { request } from 'node:http'
 import { cpus, totalmem } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
+import { load as runLoad, loadTool } from './load.js'
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url))
 const CORPUS = join(ROOT, '.bench', 'timeline')
@@ -126,10 +126,9 @@ async function main() {
   const watches = inotifyWatches(child.pid)
   const folders = countFolders()
 
-  const load = await autocannon({
-    url: `http://127.0.0.1:${port}/timeline.json?limit=50`,
+  const load = await runLoad(`http://127.0.0.1:${port}/timeline.json?limit=50`, {
     connections: 50,
-    duration: DURATION,
+    seconds: DURATION,
   })
 
   // write -> /events: one status file at a time, written the way sync tools do (temp + rename).
@@ -210,19 +209,13 @@ async function main() {
       `<= folders + 1,000 = ${folders + 1000}`,
       watches <= folders + 1000,
     ],
-    [
-      '/timeline.json?limit=50 at 50 conns: rps',
-      `${Math.round(load.requests.average)}`,
-      true,
-      '',
-      true,
-    ],
+    ['/timeline.json?limit=50 at 50 conns: rps', `${Math.round(load.rps)}`, true, '', true],
     [
       '/timeline.json?limit=50 at 50 conns: p50 / p99',
-      `${load.latency.p50} / ${load.latency.p99} ms`,
-      load.latency.p99 <= 20,
+      `${load.p50.toFixed(1)} / ${load.p99} ms`,
+      load.p99 <= 20,
       'p99 <= 20 ms (3), <= 10 ms (6)',
-      load.latency.p99 <= 10,
+      load.p99 <= 10,
     ],
     [
       '/timeline.json errors / non-2xx',
@@ -253,6 +246,8 @@ async function main() {
   console.log(
     `\nsyncweb timeline benchmark, ${new Date().toISOString().slice(0, 10)}, ${machine}\n\n${table}\n`,
   )
+  const md = `# syncweb benchmark results\n\nRun with \`npm run bench\` on ${new Date().toISOString().slice(0, 10)}: ${machine}; load by ${loadTool}, 50 connections, ${DURATION} s.\nCorpus: ${SPACES} spaces x ${FILES} files (3/4 status JSON, 1/4 Markdown posts with YAML front matter), generated in \`.bench/\`.\n\n## Timeline at scale\n\n${table}\n`
+  writeFileSync(join(ROOT, 'bench', 'RESULTS.md'), md)
   return { table, machine }
 }
 

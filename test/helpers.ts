@@ -5,17 +5,29 @@ import { connect } from 'node:net'
 import { tmpdir } from 'node:os'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { afterAll } from 'vitest'
+import { afterAll, onTestFinished } from 'vitest'
 import type { Config, SpaceSettings } from '../src/config.js'
 import { startServer, type RunningServer } from '../src/http/server.js'
 
 export const ROOT = fileURLToPath(new URL('..', import.meta.url))
 export const BIN = join(ROOT, 'bin', 'syncweb.js')
 
+/**
+ * Runs `fn` when the current test ends, or after the file when called outside a test (from a
+ * beforeAll): hooks registered inside a test body with afterAll never run.
+ */
+export function cleanup(fn: () => unknown) {
+  try {
+    onTestFinished(async () => void (await fn()))
+  } catch {
+    afterAll(async () => void (await fn()))
+  }
+}
+
 /** A temp folder removed after the test file; its real path (macOS-style /tmp links resolved). */
 export async function tempDir(prefix = 'syncweb-'): Promise<string> {
   const dir = await realpath(await mkdtemp(join(tmpdir(), prefix)))
-  afterAll(() => rm(dir, { recursive: true, force: true }))
+  cleanup(() => rm(dir, { recursive: true, force: true }))
   return dir
 }
 
@@ -42,7 +54,7 @@ export async function startGateway(
     ...overrides,
   }
   const server = await startServer(config, { port: 0, host: '127.0.0.1' })
-  afterAll(() => server.close())
+  cleanup(() => server.close())
   return server
 }
 
@@ -124,7 +136,7 @@ export async function serveCli(args: string[], env: Record<string, string>) {
     env: { PATH: process.env.PATH ?? '', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   })
-  afterAll(() => {
+  cleanup(() => {
     child.kill('SIGTERM')
   })
   let stdout = ''
@@ -185,7 +197,7 @@ export function openEvents(port: number, path = '/events') {
     req.on('error', reject)
   })
   req.end()
-  afterAll(() => req.destroy())
+  cleanup(() => req.destroy())
   return { messages, connected, close: () => req.destroy() }
 }
 

@@ -5,6 +5,7 @@ import type { SpaceSettings } from '../config.js'
 import { containedReal, realFolder } from '../resolve.js'
 import type { Item } from './item.js'
 import { renderPostHtml } from './post.js'
+import { ParsePool } from './parse-pool.js'
 import { DEFAULT_LIMITS, SpaceIndexer, type IndexLimits } from './space-indexer.js'
 import { Store, type StoreChange } from './store.js'
 
@@ -25,6 +26,8 @@ export class TimelineIndex extends EventEmitter<{
   // A post item object is replaced whenever its file changes, so while it lives its HTML holds.
   #htmlOfItem = new WeakMap<Item, string>()
 
+  readonly #pool = ParsePool.create()
+
   constructor(readonly limits: IndexLimits = DEFAULT_LIMITS) {
     super()
     this.store.on('change', (change) => this.emit('change', change))
@@ -44,7 +47,7 @@ export class TimelineIndex extends EventEmitter<{
     }
     for (const settings of list) {
       if (this.spaces.has(settings.name)) continue
-      const indexer = new SpaceIndexer(settings, this.store, this.limits)
+      const indexer = new SpaceIndexer(settings, this.store, this.limits, this.#pool)
       indexer.on('status', (s) => this.emit('space', s))
       indexer.on('progress', () => this.emit('progress'))
       this.spaces.set(settings.name, indexer)
@@ -66,6 +69,7 @@ export class TimelineIndex extends EventEmitter<{
 
   close() {
     for (const indexer of this.spaces.values()) indexer.stop()
+    this.#pool?.close()
   }
 
   /**

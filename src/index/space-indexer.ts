@@ -1,25 +1,15 @@
 import { EventEmitter } from 'node:events'
-import {
-  closeSync,
-  fstatSync,
-  lstatSync,
-  openSync,
-  readdirSync,
-  readSync,
-  statSync,
-  constants,
-} from 'node:fs'
+import { lstatSync, readdirSync, statSync } from 'node:fs'
 import { join } from 'node:path'
 import type { SpaceSettings } from '../config.js'
 import { realFolder } from '../resolve.js'
 import { isHiddenName } from '../sync-files.js'
-import { parseFeedFile, ROOT_FEEDS } from './feed.js'
-import type { ParseResult, SourceFile } from './item.js'
-import { parsePost } from './post.js'
+import { ROOT_FEEDS } from './feed.js'
+import { readAndParse, readSource, type ParsedFile, type ParsedSource } from './parse-file.js'
+import type { ParsePool } from './parse-pool.js'
 import { alternateFeed, sourceOf, type Source } from './sources.js'
-import { parseStatus } from './status.js'
 import type { Store } from './store.js'
-import { parseTwtxt, type TwtxtMeta } from './twtxt.js'
+import type { TwtxtMeta } from './twtxt.js'
 import { slice } from './slices.js'
 import { TreeWatcher } from './watch.js'
 
@@ -77,6 +67,8 @@ export class SpaceIndexer extends EventEmitter<{ status: [SpaceIndexer]; progres
     readonly settings: SpaceSettings,
     readonly store: Store,
     readonly limits: IndexLimits = DEFAULT_LIMITS,
+    /** Worker threads for full scans, when there are any. */
+    readonly pool?: ParsePool,
   ) {
     super()
   }
@@ -225,6 +217,35 @@ export class SpaceIndexer extends EventEmitter<{ status: [SpaceIndexer]; progres
     if (!real) return
     const generation = this.#generation
     const seen = new Set<string>()
+    // A full scan hands status updates, posts and twtxt to the worker pool in batches; feeds
+    // and the home page (at most a few files, and they depend on each other) stay here.
+    const pool = full ? this.pool : undefined
+    let batch: Array<{ path: string; source: ParsedSource }> = []
+    const inflight: Promise<void>[] = []
+    const flush = async () => {
+      if (!pool || batch.length === 0) return
+      const jobs = batch
+      batch = []
+      const record = (results: ParsedFile[]) =>
+        this.store.bulk(() =>
+          results.forEach((result, i) => this.#record(jobs[i]!.path, result, { quiet: true })),
+        )
+      inflight.push(
+        pool.run(this.name, real, this.limits.maxParseBytes, jobs).then(
+          (results) => void (generation === this.#generation && record(results)),
+          () =>
+            void (
+              generation === this.#generation &&
+              record(
+                jobs.map((j) =>
+                  readAndParse(this.name, real, j.path, j.source, this.limits.maxParseBytes),
+                ),
+              )
+            ),
+        ),
+      )
+      if (inflight.length >= 8) await inflight.shift()
+    }
     const stack: Array<[string, number]> = [[from, from ? from.split('/').length : 0]]
     let lastProgress = 0
     while (stack.length) {
@@ -251,8 +272,14 @@ export class SpaceIndexer extends EventEmitter<{ status: [SpaceIndexer]; progres
           }
         } else if (entry.isFile()) {
           seen.add(path)
-          // The first scan is not news: only later changes are announced on /events.
-          this.store.bulk(() => this.#indexFile(path, { quiet: this.status === 'indexing' }))
+          const source = pool && this.#sourceOf(path)
+          if (source === 'status' || source === 'post' || source === 'twtxt') {
+            batch.push({ path, source })
+            if (batch.length >= 256) await flush()
+          } else {
+            // The first scan is not news: only later changes are announced on /events.
+            this.store.bulk(() => this.#indexFile(path, { quiet: this.status === 'indexing' }))
+          }
         }
         const wait = slice()
         if (wait) {
@@ -265,6 +292,9 @@ export class SpaceIndexer extends EventEmitter<{ status: [SpaceIndexer]; progres
         }
       }
     }
+    await flush()
+    await Promise.all(inflight)
+    if (generation !== this.#generation) return
     if (full) {
       for (const stored of [...this.store.pathsOf(this.name), ...this.problems.keys()]) {
         if (!seen.has(stored)) this.#forget(stored)
@@ -280,7 +310,7 @@ export class SpaceIndexer extends EventEmitter<{ status: [SpaceIndexer]; progres
     const source = this.#sourceOf(path)
     if (!source) return
     if (source === 'feed' || source === 'home') {
-      const text = this.#read(path)
+      const text = readSource(join(this.#realRoot!, path), this.limits.maxParseBytes)
       if (source === 'home') {
         this.#alternate = 'text' in text ? alternateFeed(text.text) : undefined
       } else {
@@ -297,19 +327,16 @@ export class SpaceIndexer extends EventEmitter<{ status: [SpaceIndexer]; progres
   }
 
   #apply(path: string, source: Exclude<Source, 'home'>, options: { quiet?: boolean } = {}) {
-    const read = this.#read(path)
-    let result: ParseResult
-    if ('problem' in read) {
-      result = { items: [], problem: read.problem }
-    } else {
-      const file: SourceFile = { space: this.name, path, text: read.text, mtimeMs: read.mtimeMs }
-      try {
-        result = parse(source, file)
-        if (source === 'twtxt') this.twtxt = (result as ReturnType<typeof parseTwtxt>).meta
-      } catch (error) {
-        result = { items: [], problem: `could not be parsed: ${(error as Error).message}` }
-      }
-    }
+    this.#record(
+      path,
+      readAndParse(this.name, this.#realRoot!, path, source, this.limits.maxParseBytes),
+      options,
+    )
+  }
+
+  /** Puts one file's parse result in the store, and its problem (or none) in `problems`. */
+  #record(path: string, result: ParsedFile, options: { quiet?: boolean } = {}) {
+    if (result.twtxt) this.twtxt = result.twtxt
     if (result.problem) this.problems.set(path, result.problem)
     else this.problems.delete(path)
     this.store.setFile(this.name, path, result.items, options)
@@ -338,49 +365,6 @@ export class SpaceIndexer extends EventEmitter<{ status: [SpaceIndexer]; progres
       this.#feeds.delete(path)
       this.#selectFeed()
     }
-  }
-
-  #read(path: string): { text: string; mtimeMs: number } | { problem: string } {
-    let fd: number | undefined
-    try {
-      // O_NONBLOCK: a FIFO dropped into the folder must not hang the indexer.
-      fd = openSync(
-        join(this.#realRoot!, path),
-        constants.O_RDONLY | constants.O_NONBLOCK | constants.O_NOFOLLOW,
-      )
-      const stats = fstatSync(fd)
-      if (!stats.isFile()) return { problem: 'not a regular file' }
-      if (stats.size > this.limits.maxParseBytes) {
-        return {
-          problem: `is ${(stats.size / 2 ** 20).toFixed(1)} MB, over the ${(this.limits.maxParseBytes / 2 ** 20).toFixed(0)} MB limit for parsing; it is served but not indexed`,
-        }
-      }
-      const buffer = Buffer.allocUnsafe(stats.size)
-      let offset = 0
-      while (offset < stats.size) {
-        const n = readSync(fd, buffer, offset, stats.size - offset, offset)
-        if (n === 0) break
-        offset += n
-      }
-      return { text: buffer.toString('utf8', 0, offset), mtimeMs: stats.mtimeMs }
-    } catch (error) {
-      return { problem: `cannot be read: ${(error as Error).message}` }
-    } finally {
-      if (fd !== undefined) closeSync(fd)
-    }
-  }
-}
-
-function parse(source: Exclude<Source, 'home'>, file: SourceFile): ParseResult {
-  switch (source) {
-    case 'status':
-      return parseStatus(file)
-    case 'post':
-      return parsePost(file)
-    case 'twtxt':
-      return parseTwtxt(file)
-    case 'feed':
-      return parseFeedFile(file)
   }
 }
 
