@@ -114,6 +114,36 @@
     }
   })
 
+  // The compose box: shown only with JavaScript, since the gateway takes JSON only.
+  const compose = document.getElementById('compose')
+  const token = document.querySelector('meta[name="syncweb-token"]')?.content
+  if (compose && token) {
+    compose.hidden = false
+    const status = compose.querySelector('.compose-status')
+    const textarea = compose.querySelector('textarea')
+    compose.addEventListener('submit', async (event) => {
+      event.preventDefault()
+      const button = compose.querySelector('button')
+      button.disabled = true
+      status.textContent = 'Posting…'
+      try {
+        const res = await fetch('/api/posts', {
+          method: 'POST',
+          headers: { 'Content-Type': 'application/json', 'X-Syncweb-Token': token },
+          body: JSON.stringify({ text: textarea.value }),
+        })
+        const body = await res.json()
+        if (!res.ok) throw new Error(body.error?.message || res.statusText)
+        textarea.value = ''
+        status.textContent = 'Posted. Your sync tool shares it from here.'
+      } catch (error) {
+        status.textContent = `Not posted: ${error.message}`
+      } finally {
+        button.disabled = false
+      }
+    })
+  }
+
   setInterval(refreshTimes, 30_000)
   if (section.dataset.live !== 'on' || !window.EventSource) return
   const query = section.dataset.query

@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs'
 import { parseArgs, type ParseArgsConfig } from 'node:util'
 import { ConfigError } from './config.js'
 import { follow, listSpaces, unfollow } from './commands/spaces.js'
+import { post } from './commands/post.js'
 import { serve } from './commands/serve.js'
 import { printTimeline } from './commands/timeline.js'
 import { UsageError } from './usage-error.js'
@@ -47,6 +48,24 @@ const COMMANDS: Record<string, Command> = {
     options: {},
     positionals: 1,
     run: (v, [name]) => unfollow(str(v.config), name!),
+  },
+  post: {
+    usage: 'syncweb post TEXT [--space NAME] [--reply-to URL] [--image FILE] [--config FILE]',
+    summary: 'publish a status update in your space ("me"), for your sync tool to share',
+    options: {
+      space: { type: 'string' },
+      'reply-to': { type: 'string' },
+      image: { type: 'string' },
+    },
+    positionals: 1,
+    run: (v, [text]) =>
+      post({
+        configFlag: str(v.config),
+        text: text!,
+        space: str(v.space),
+        replyTo: str(v['reply-to']),
+        image: str(v.image),
+      }),
   },
   timeline: {
     usage: 'syncweb timeline [--limit N] [--space NAMES] [--json] [--config FILE]',

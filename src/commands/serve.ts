@@ -10,6 +10,7 @@ import {
 import { startServer } from '../http/server.js'
 import { TimelineIndex } from '../index/index.js'
 import { reportIndexing } from './progress.js'
+import { watchConfig } from '../config-watch.js'
 import { realFolder } from '../resolve.js'
 import { UsageError } from '../usage-error.js'
 
@@ -59,6 +60,18 @@ export async function serve(options: ServeOptions): Promise<number> {
     process.stderr.write(`Note: listening on ${host}, not only on this machine's loopback.\n`)
   }
   reportIndexing(index)
+  // Follow and unfollow take effect at once: the spaces come from the file, the port and host
+  // stay what this process listens on.
+  const stopWatching = watchConfig(
+    file,
+    (next) => {
+      const changed = describeChange(running.state.config, next)
+      running.state.config = { ...next, port, host }
+      index.setSpaces(next.spaces)
+      if (changed) process.stderr.write(`Config reloaded: ${changed}\n`)
+    },
+    (message) => process.stderr.write(`syncweb: config error: ${message}\n`),
+  )
   if (options.open) {
     spawn('xdg-open', [url], { stdio: 'ignore', detached: true })
       .on('error', () => {})
@@ -70,6 +83,7 @@ export async function serve(options: ServeOptions): Promise<number> {
     process.once('SIGINT', stop)
     process.once('SIGTERM', stop)
   })
+  await stopWatching()
   await running.close()
   return 0
 }
@@ -80,4 +94,15 @@ function parsePort(value: string): number {
     throw new UsageError(`--port must be a number from 0 to 65535 (default ${DEFAULT_PORT})`)
   }
   return port
+}
+
+function describeChange(before: Config, after: Config): string {
+  const names = (c: Config) => new Set(c.spaces.map((s) => s.name))
+  const added = [...names(after)].filter((n) => !names(before).has(n))
+  const removed = [...names(before)].filter((n) => !names(after).has(n))
+  const parts = [
+    ...(added.length ? [`following ${added.map((n) => '@' + n).join(', ')}`] : []),
+    ...(removed.length ? [`unfollowed ${removed.map((n) => '@' + n).join(', ')}`] : []),
+  ]
+  return parts.join('; ') || 'spaces unchanged'
 }

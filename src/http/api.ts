@@ -10,6 +10,7 @@ export function spaceSummary(state: GatewayState, name: string) {
   const stats = state.index.store.statsOf(name)
   return {
     name,
+    followed: settings !== undefined,
     title: settings?.title ?? name,
     path: settings?.root ?? '',
     online: indexer ? indexer.status !== 'offline' : false,

@@ -2,7 +2,10 @@ import type { HttpBindings } from '@hono/node-server'
 import { Hono, type Context } from 'hono'
 import type { Config, SpaceSettings } from '../config.js'
 import type { TimelineIndex } from '../index/index.js'
+import { bodyLimit } from 'hono/body-limit'
 import { apiRoutes } from './api.js'
+import { writeGuard } from './guard.js'
+import { postsRoute } from './posts.js'
 import { eventsRoute } from './events.js'
 import { normalizeName } from '../names.js'
 import { gatewayAssets } from './assets.js'
@@ -18,6 +21,8 @@ export type GatewayEnv = { Bindings: HttpBindings }
 export interface GatewayState {
   config: Config
   index: TimelineIndex
+  /** Per launch: the gateway's own pages carry it, and state-changing requests must send it. */
+  readonly token: string
 }
 
 const READ_METHODS = new Set(['GET', 'HEAD'])
@@ -57,6 +62,21 @@ export function createApp(state: GatewayState) {
   app.get('/timeline.json', timeline.json)
   app.get('/timeline.xml', timeline.atom)
   app.get('/events', eventsRoute(state))
+  app.use(
+    '/api/posts',
+    bodyLimit({
+      maxSize: 64 * 1024,
+      onError: (c) =>
+        sendError(c, {
+          status: 413,
+          code: 'too_large',
+          message: 'a post body is at most 64 KB',
+          json: true,
+        }),
+    }),
+    writeGuard(state),
+  )
+  app.post('/api/posts', postsRoute(state))
   const api = apiRoutes(state)
   app.get('/api/spaces', api.list)
   app.get('/api/spaces/:name', api.one)

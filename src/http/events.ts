@@ -1,7 +1,6 @@
 import type { Context } from 'hono'
 import { streamSSE } from 'hono/streaming'
 import type { Item } from '../index/item.js'
-import type { SpaceIndexer } from '../index/space-indexer.js'
 import type { StoreChange } from '../index/store.js'
 import type { GatewayEnv, GatewayState } from './app.js'
 import { spaceSummary } from './api.js'
@@ -55,8 +54,7 @@ export function eventsRoute(state: GatewayState) {
         }
         for (const id of change.removed) push('remove', id)
       }
-      const onSpace = (space: SpaceIndexer) =>
-        push('space', JSON.stringify(spaceSummary(state, space.name)))
+      const onSpace = (name: string) => push('space', JSON.stringify(spaceSummary(state, name)))
       state.index.on('change', onChange)
       state.index.on('space', onSpace)
       let open = true

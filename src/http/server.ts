@@ -1,4 +1,5 @@
 import { getRequestListener } from '@hono/node-server'
+import { randomBytes } from 'node:crypto'
 import { createServer, type Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import type { Config } from '../config.js'
@@ -25,7 +26,7 @@ export async function startServer(
   options: { port: number; host: string; index?: TimelineIndex },
 ): Promise<RunningServer> {
   const index = options.index ?? new TimelineIndex()
-  const state: GatewayState = { config, index }
+  const state: GatewayState = { config, index, token: randomBytes(24).toString('base64url') }
   index.setSpaces(config.spaces)
   const app = createApp(state)
   const handle = getRequestListener(app.fetch)

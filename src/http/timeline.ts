@@ -78,6 +78,8 @@ export function timelineRoutes(state: GatewayState) {
         ),
         query: keep.toString(),
         indexing: [...state.index.spaces.values()].some((s) => s.status === 'indexing'),
+        me: state.config.me,
+        token: state.config.me ? state.token : undefined,
       })
       return c.html(html, 200, { ...GATEWAY_HEADERS, 'Cache-Control': 'no-cache' })
     },

@@ -17,7 +17,8 @@ const HTML_CACHE_ENTRIES = 2000
  */
 export class TimelineIndex extends EventEmitter<{
   change: [StoreChange]
-  space: [SpaceIndexer]
+  /** A space's status changed, or it was followed or unfollowed. */
+  space: [string]
   progress: []
 }> {
   readonly store = new Store()
@@ -44,14 +45,16 @@ export class TimelineIndex extends EventEmitter<{
       indexer.removeAllListeners()
       this.spaces.delete(name)
       if (!next || next.root !== indexer.settings.root) this.store.dropSpace(name)
+      if (!next) this.emit('space', name)
     }
     for (const settings of list) {
       if (this.spaces.has(settings.name)) continue
       const indexer = new SpaceIndexer(settings, this.store, this.limits, this.#pool)
-      indexer.on('status', (s) => this.emit('space', s))
+      indexer.on('status', (s) => this.emit('space', s.name))
       indexer.on('progress', () => this.emit('progress'))
       this.spaces.set(settings.name, indexer)
       void indexer.start()
+      this.emit('space', settings.name)
     }
   }
 

@@ -1,0 +1,37 @@
+import type { Context } from 'hono'
+import { PublishError, publishStatus } from '../publish.js'
+import type { GatewayEnv, GatewayState } from './app.js'
+import { sendError } from './errors.js'
+import { originOf } from './timeline.js'
+
+/**
+ * `POST /api/posts` `{"text": …, "reply_to"?: …}` (behind writeGuard): writes a status update
+ * into `me`. The new item reaches the timeline through the watcher, like any synced file.
+ */
+export function postsRoute(state: GatewayState) {
+  return async function createPost(c: Context<GatewayEnv>) {
+    const fail = (status: 400 | 409 | 500, code: string, message: string) =>
+      sendError(c, { status, code, message, json: true })
+    const me = state.config.spaces.find((s) => s.name === state.config.me)
+    if (!me) return fail(409, 'no_me', 'set "me" in the config to the name of your own space')
+    let body: unknown
+    try {
+      body = await c.req.json()
+    } catch {
+      return fail(400, 'bad_request', 'the body is not valid JSON')
+    }
+    const { text, reply_to: replyTo } = (body ?? {}) as Record<string, unknown>
+    if (typeof text !== 'string') return fail(400, 'bad_request', '"text" must be a string')
+    if (replyTo !== undefined && typeof replyTo !== 'string') {
+      return fail(400, 'bad_request', '"reply_to" must be a URL')
+    }
+    try {
+      const path = await publishStatus(me.root, { text, ...(replyTo ? { replyTo } : {}) })
+      const url = `${originOf(c)}/@${me.name}/${path}`
+      return c.json({ id: `${me.name}:${path}`, path, url }, 201, { Location: url })
+    } catch (error) {
+      if (error instanceof PublishError) return fail(400, 'bad_request', error.message)
+      return fail(500, 'write_failed', `could not write the status: ${(error as Error).message}`)
+    }
+  }
+}
