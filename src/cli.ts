@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs'
 import { parseArgs, type ParseArgsConfig } from 'node:util'
 import { ConfigError } from './config.js'
 import { follow, listSpaces, unfollow } from './commands/spaces.js'
+import { importFolders } from './commands/import.js'
 import { post } from './commands/post.js'
 import { serve } from './commands/serve.js'
 import { printTimeline } from './commands/timeline.js'
@@ -65,6 +66,28 @@ const COMMANDS: Record<string, Command> = {
         space: str(v.space),
         replyTo: str(v['reply-to']),
         image: str(v.image),
+      }),
+  },
+  import: {
+    usage:
+      'syncweb import syncthing|resilio [--config TOOL_CONFIG | --api URL --api-key KEY] [--dry-run] [--syncweb-config FILE]',
+    summary:
+      "follow every folder Syncthing or Resilio Sync shares (here --config is the tool's config.xml / sync.conf)",
+    options: {
+      api: { type: 'string' },
+      'api-key': { type: 'string' },
+      'dry-run': { type: 'boolean' },
+      'syncweb-config': { type: 'string' },
+    },
+    positionals: 1,
+    run: (v, [tool]) =>
+      importFolders({
+        tool: tool!,
+        toolConfig: str(v.config),
+        api: str(v.api),
+        apiKey: str(v['api-key']),
+        dryRun: v['dry-run'] === true,
+        syncwebConfig: str(v['syncweb-config']),
       }),
   },
   timeline: {
