@@ -33,7 +33,12 @@ beforeAll(async () => {
     'posts/2026-01-05-hello.md': '# Hello world\n\nFirst *post* of the year.\n',
     'posts/draft.md': '---\ndate: 2026-01-06\ndraft: true\n---\nnot yet',
     'about.md': '# About\n\nA page, not a post.',
-    'twtxt.txt': `${iso(now - 6 * HOUR)}\tA twtxt line #garden\n`,
+    'twtxt.txt': `# follow = cat https://cat.example/twtxt.txt\n${iso(now - 6 * HOUR)}\tA twtxt line #garden\n`,
+    'follows.json': JSON.stringify([
+      { name: 'Ben', title: "Ben's blog", syncthing: 'abcd-1234' },
+      { name: 'zed', url: 'https://zed.example/', resilio: 'BKEY' },
+      { name: 'evil', url: 'javascript:alert(1)' },
+    ]),
     'status/broken.json': '{ "text": ',
     'status/empty.json': '{}',
     'status/.syncthing.partial.json.tmp': status('never', now),
@@ -49,6 +54,7 @@ beforeAll(async () => {
   await writeFiles(dirs.cat!, {
     'feed.xml': readFileSync(join(ROOT, 'test/fixtures/feeds/jekyll-feed.xml'), 'utf8'),
     'twtxt.txt': 'garbage line\n',
+    'follows.json': '{"not": "a list"}',
   })
   const many: Record<string, string> = {}
   for (let i = 0; i < 60; i++)
@@ -273,7 +279,35 @@ describe('/api/spaces', () => {
       { file: 'status/empty.json', reason: expect.stringContaining('needs a "text" or an "html"') },
     ])
     const cat = (await getJson(port, '/api/spaces/CAT')).body
-    expect(cat.problems).toEqual([{ file: 'twtxt.txt', reason: expect.stringContaining('line 1') }])
+    expect(cat.problems).toContainEqual({
+      file: 'twtxt.txt',
+      reason: expect.stringContaining('line 1'),
+    })
+  })
+
+  it('shows whom a space follows (follows.json and twtxt), linking names the user follows', async () => {
+    const { body } = await getJson(port, '/api/spaces/ann')
+    expect(body.follows).toEqual([
+      { name: 'Ben', title: "Ben's blog", syncthing: 'abcd-1234', space: 'ben' },
+      { name: 'zed', url: 'https://zed.example/', resilio: 'BKEY' },
+      { name: 'evil' },
+      { name: 'cat', url: 'https://cat.example/twtxt.txt', space: 'cat' },
+    ])
+    const home = await get(port, '/', { Accept: 'text/html' })
+    expect(home.text).toContain(
+      `follows <a href="http://ben.localhost:${port}/">Ben&#39;s blog</a>`,
+    )
+    expect(home.text).toContain('<a href="https://zed.example/">zed</a>')
+    expect(home.text).not.toContain('javascript:')
+  })
+
+  it('reports a broken follows.json as a problem', async () => {
+    const { body } = await getJson(port, '/api/spaces/cat')
+    expect(body.follows).toEqual([])
+    expect(body.problems).toContainEqual({
+      file: 'follows.json',
+      reason: 'follows.json must be a list of {"name": …} objects',
+    })
   })
 
   it('answers an unknown space with 404 JSON', async () => {

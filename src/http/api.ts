@@ -1,4 +1,5 @@
 import type { Context } from 'hono'
+import type { Follow } from '../index/follows.js'
 import { normalizeName } from '../names.js'
 import type { GatewayEnv, GatewayState } from './app.js'
 import { sendError } from './errors.js'
@@ -19,6 +20,7 @@ export function spaceSummary(state: GatewayState, name: string) {
     items: stats.items,
     lastUpdated: stats.lastUpdated !== undefined ? new Date(stats.lastUpdated).toISOString() : null,
     files: indexer?.files ?? 0,
+    follows: followsOf(state, name),
     problems: [...(indexer?.problems ?? [])]
       .sort(([a], [b]) => (a < b ? -1 : 1))
       .map(([file, reason]) => ({ file, reason })),
@@ -49,4 +51,25 @@ export function apiRoutes(state: GatewayState) {
       return c.json(spaceSummary(state, name), 200, headers)
     },
   }
+}
+
+/**
+ * Whom a space follows: its follows.json, then its twtxt `# follow =` lines. Names the user
+ * follows too carry `space`, their name here, so pages can link to them.
+ */
+export function followsOf(state: GatewayState, name: string) {
+  const indexer = state.index.spaces.get(name)
+  const listed: Follow[] = [
+    ...(indexer?.follows ?? []),
+    ...(indexer?.twtxt?.follows ?? []).map((f) => ({ name: f.nick, url: f.url })),
+  ]
+  const seen = new Set<string>()
+  return listed
+    .filter((f) => !seen.has(f.name.toLowerCase()) && seen.add(f.name.toLowerCase()))
+    .map((f) => {
+      const local = normalizeName(f.name)
+      const followed =
+        local && state.config.spaces.some((s) => s.name === local) ? local : undefined
+      return { ...f, ...(followed ? { space: followed } : {}) }
+    })
 }

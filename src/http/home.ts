@@ -1,6 +1,7 @@
 import type { Context } from 'hono'
 import { formatRelative } from '../render/format.js'
 import { renderPage } from '../render/templates.js'
+import { followsOf } from './api.js'
 import { hueOf, itemView } from './item-view.js'
 import { realFolder } from '../resolve.js'
 import type { GatewayEnv, GatewayState } from './app.js'
@@ -27,6 +28,14 @@ export function homePage(state: GatewayState) {
             : `/@${space.name}/`,
         initial: (space.title ?? space.name).slice(0, 1).toUpperCase(),
         hue: hueOf(space.name),
+        follows: followsOf(state, space.name).map((f) => ({
+          label: f.title ?? f.name,
+          href: f.space
+            ? config.isolation === 'subdomain'
+              ? spaceOrigin(f.space, port) + '/'
+              : `/@${f.space}/`
+            : f.url,
+        })),
         ...statsLine(state, space.name),
       })),
     )

@@ -7,7 +7,7 @@ import type { Source } from './sources.js'
 import { parseStatus } from './status.js'
 import { parseTwtxt, type TwtxtMeta } from './twtxt.js'
 
-export type ParsedSource = Exclude<Source, 'home'>
+export type ParsedSource = Exclude<Source, 'home' | 'follows'>
 
 /** One file's items and problem, and for `twtxt.txt` its metadata. Plain data: it crosses threads. */
 export interface ParsedFile extends ParseResult {

@@ -3,7 +3,7 @@ import { isMarkdownFile } from '../resolve.js'
 import { hasHiddenSegment, isConflictCopy } from '../sync-files.js'
 import { ROOT_FEEDS } from './feed.js'
 
-export type Source = 'status' | 'post' | 'twtxt' | 'feed' | 'home'
+export type Source = 'status' | 'post' | 'twtxt' | 'feed' | 'home' | 'follows'
 
 /**
  * Which parser a file of the space goes to, from its relative path alone (DESIGN.md "What
@@ -16,6 +16,7 @@ export function sourceOf(path: string): Source | undefined {
   if (lower.startsWith('status/') && lower.endsWith('.json')) return 'status'
   if (isMarkdownFile(path)) return 'post'
   if (path === 'twtxt.txt') return 'twtxt'
+  if (path === 'follows.json') return 'follows'
   if (ROOT_FEEDS.includes(path)) return 'feed'
   if (path === 'index.html' || path === 'index.htm') return 'home'
   return undefined

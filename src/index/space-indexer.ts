@@ -9,6 +9,7 @@ import { readAndParse, readSource, type ParsedFile, type ParsedSource } from './
 import type { ParsePool } from './parse-pool.js'
 import { alternateFeed, sourceOf, type Source } from './sources.js'
 import type { Store } from './store.js'
+import { parseFollows, type Follow } from './follows.js'
 import type { TwtxtMeta } from './twtxt.js'
 import { slice } from './slices.js'
 import { TreeWatcher } from './watch.js'
@@ -47,6 +48,8 @@ export class SpaceIndexer extends EventEmitter<{ status: [SpaceIndexer]; progres
   degraded: string | undefined
   readonly problems = new Map<string, string>()
   twtxt: TwtxtMeta | undefined
+  /** From follows.json, when the space has one. */
+  follows: Follow[] | undefined
   files = 0
 
   #realRoot: string | undefined
@@ -309,6 +312,14 @@ export class SpaceIndexer extends EventEmitter<{ status: [SpaceIndexer]; progres
   #indexFile(path: string, options: { quiet?: boolean } = {}) {
     const source = this.#sourceOf(path)
     if (!source) return
+    if (source === 'follows') {
+      const read = readSource(join(this.#realRoot!, path), this.limits.maxParseBytes)
+      const parsed = 'text' in read ? parseFollows(read.text) : read
+      if ('problem' in parsed) this.problems.set(path, parsed.problem)
+      else this.problems.delete(path)
+      this.follows = 'follows' in parsed ? parsed.follows : undefined
+      return
+    }
     if (source === 'feed' || source === 'home') {
       const text = readSource(join(this.#realRoot!, path), this.limits.maxParseBytes)
       if (source === 'home') {
@@ -326,7 +337,7 @@ export class SpaceIndexer extends EventEmitter<{ status: [SpaceIndexer]; progres
     return path === this.#alternate ? 'feed' : sourceOf(path)
   }
 
-  #apply(path: string, source: Exclude<Source, 'home'>, options: { quiet?: boolean } = {}) {
+  #apply(path: string, source: ParsedSource, options: { quiet?: boolean } = {}) {
     this.#record(
       path,
       readAndParse(this.name, this.#realRoot!, path, source, this.limits.maxParseBytes),
@@ -359,6 +370,7 @@ export class SpaceIndexer extends EventEmitter<{ status: [SpaceIndexer]; progres
 
   #forget(path: string) {
     this.problems.delete(path)
+    if (path === 'follows.json') this.follows = undefined
     this.store.setFile(this.name, path, [])
     if (this.#feeds.has(path) || path === 'index.html' || path === 'index.htm') {
       if (path === 'index.html' || path === 'index.htm') this.#alternate = undefined
