@@ -181,3 +181,102 @@ describe.skipIf(!hasChromium)('the live timeline in a real browser', () => {
     await page.close()
   })
 })
+
+describe.skipIf(!hasChromium)('posting from a real browser', () => {
+  let browser: Browser
+  let port: number
+  let me: string
+
+  beforeAll(async () => {
+    const dir = await tempDir()
+    me = join(dir, 'ada')
+    // Mallory's page tries every way a page can send a POST to the gateway.
+    const attack = `<!doctype html><title>mallory</title><script>
+      window.results = (async () => {
+        const target = 'http://localhost:' + location.port + '/api/posts'
+        const attempts = {
+          json: () => fetch(target, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: '{"text":"pwned json"}' }),
+          text: () => fetch(target, { method: 'POST', headers: { 'Content-Type': 'text/plain' }, body: '{"text":"pwned text"}' }),
+          noCors: () => fetch(target, { method: 'POST', mode: 'no-cors', headers: { 'Content-Type': 'text/plain' }, body: '{"text":"pwned no-cors"}' }),
+          relative: () => fetch('/api/posts', { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: '{"text":"pwned relative"}' }),
+        }
+        const out = {}
+        for (const [name, attempt] of Object.entries(attempts)) {
+          try { const r = await attempt(); out[name] = r.type === 'opaque' ? 'opaque' : r.status } catch (e) { out[name] = 'blocked' }
+        }
+        return out
+      })()
+    </script>`
+    await writeFiles(dir, { 'ada/index.html': 'ada', 'mallory/index.html': attack })
+    const server = await startGateway(
+      [
+        { name: 'ada', root: me },
+        { name: 'mallory', root: join(dir, 'mallory') },
+      ],
+      { me: 'ada' },
+    )
+    port = server.port
+    // The same spaces with "isolation": "sandbox": mallory's page runs under /@mallory/ in an
+    // opaque origin (Origin: null).
+    sandboxPort = (
+      await startGateway(
+        [
+          { name: 'ada', root: me },
+          { name: 'mallory', root: join(dir, 'mallory') },
+        ],
+        { me: 'ada', isolation: 'sandbox' },
+      )
+    ).port
+    browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS })
+  })
+  let sandboxPort: number
+  afterAll(() => browser?.close())
+
+  const statusFiles = async () => {
+    const { readdir } = await import('node:fs/promises')
+    return (await readdir(me, { recursive: true }).catch(() => []))
+      .map(String)
+      .filter((f) => f.endsWith('.json'))
+  }
+
+  it('refuses every POST from a space, on its own origin and sandboxed under /@NAME/', async () => {
+    for (const url of [`http://mallory.localhost:${port}/`, `http://localhost:${port}/@mallory/`]) {
+      const page = await browser.newPage()
+      // Under /@mallory/ a navigation would be redirected: load it as the gateway's own fetch does.
+      if (url.includes('/@mallory/')) {
+        await page.goto(`http://localhost:${port}/_/style.css`)
+        await page.setContent(`<iframe src="${url}" sandbox="allow-scripts"></iframe>`)
+        await page.waitForTimeout(1500)
+      } else {
+        await page.goto(url)
+        const results = await page.evaluate(
+          () => (window as unknown as { results: Promise<unknown> }).results,
+        )
+        expect(
+          Object.values(results as object).every(
+            (r) => r === 'blocked' || r === 'opaque' || r === 404 || r === 405,
+          ),
+        ).toBe(true)
+      }
+      await page.close()
+    }
+    expect(await statusFiles()).toEqual([])
+  })
+
+  it('posts from the compose box on the timeline, and the post appears there', async () => {
+    const page = await browser.newPage({ viewport: { width: 900, height: 700 } })
+    await page.goto(`http://localhost:${port}/timeline`)
+    await page.waitForFunction(
+      () => document.querySelector('.timeline')?.getAttribute('data-connected') === 'open',
+    )
+    await page.fill('#compose-text', 'Written in the compose box.')
+    await page.click('#compose button')
+    await page.locator('.compose-status', { hasText: 'Posted' }).waitFor({ timeout: 10_000 })
+    await page
+      .locator('.item', { hasText: 'Written in the compose box.' })
+      .waitFor({ timeout: 10_000 })
+    expect(await statusFiles()).toHaveLength(1)
+    await page.screenshot({ path: join(SHOTS, 'compose.png') })
+    await page.close()
+  })
+})
