@@ -83,6 +83,10 @@ export async function serve(options: ServeOptions): Promise<number> {
     process.once('SIGINT', stop)
     process.once('SIGTERM', stop)
   })
+  // A second signal, or a shutdown that hangs on some handle, must still end the process.
+  const force = () => process.exit(130)
+  process.once('SIGINT', force).once('SIGTERM', force)
+  setTimeout(force, 3000).unref()
   await stopWatching()
   await running.close()
   return 0
