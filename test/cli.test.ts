@@ -70,15 +70,44 @@ describe('follow, unfollow, spaces', () => {
 
     const listed = await runCli(['spaces', '--json'], env)
     expect(JSON.parse(listed.stdout)).toEqual([
-      { name: 'alice', title: 'alice', path: folder, online: true, me: false },
+      {
+        name: 'alice',
+        title: 'alice',
+        path: folder,
+        online: true,
+        me: false,
+        items: 0,
+        lastUpdated: null,
+        problems: [],
+      },
     ])
     const table = await runCli(['spaces'], env)
-    expect(table.stdout).toMatch(/alice\s+online\s+/)
+    expect(table.stdout).toMatch(/alice\s+online\s+0\s+—/)
 
     const gone = await runCli(['unfollow', '@Alice'], env)
     expect(gone.code).toBe(0)
     expect((await readConfig()).spaces).toEqual({})
     expect(await readdir(folder)).toEqual(['index.html'])
+  })
+
+  it('lists items, last update and skipped files', async () => {
+    const folder = await tempDir()
+    await mkdir(join(folder, 'status'))
+    await writeFile(
+      join(folder, 'status', 'a.json'),
+      JSON.stringify({ text: 'hi', date: '2026-01-02T00:00:00Z' }),
+    )
+    await writeFile(join(folder, 'status', 'b.json'), '{ broken')
+    await runCli(['follow', 'bob', folder], env)
+    const [row] = JSON.parse((await runCli(['spaces', '--json'], env)).stdout)
+    expect(row).toMatchObject({
+      items: 1,
+      lastUpdated: '2026-01-02T00:00:00.000Z',
+      problems: [{ file: 'status/b.json', reason: expect.stringContaining('not valid JSON') }],
+    })
+    expect((await runCli(['spaces'], env)).stdout).toContain(
+      'skipped status/b.json: not valid JSON',
+    )
   })
 
   it('takes --config before or after the arguments', async () => {

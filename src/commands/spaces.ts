@@ -2,7 +2,9 @@ import { stat } from 'node:fs/promises'
 import { resolve } from 'node:path'
 import { editConfig, findConfigFile, loadConfig, type Config } from '../config.js'
 import { NAME_RULE, normalizeName } from '../names.js'
-import { realFolder } from '../resolve.js'
+import { TimelineIndex } from '../index/index.js'
+import { DEFAULT_LIMITS } from '../index/space-indexer.js'
+import { formatRelative } from '../render/format.js'
 import { UsageError } from '../usage-error.js'
 
 export async function follow(configFlag: string | undefined, input: string, folder: string) {
@@ -47,30 +49,50 @@ export async function unfollow(configFlag: string | undefined, input: string) {
   process.stdout.write(`Unfollowed ${name}. Its folder was not touched.\n`)
 }
 
+/** `syncweb spaces`: reads every space once (no server) to show items and problems too. */
 export async function listSpaces(configFlag: string | undefined, json: boolean) {
   const file = findConfigFile(configFlag)
   const config: Config | undefined = await loadConfig(file)
   if (!config) {
     process.stderr.write(`No config at ${file}: add a space with syncweb follow NAME FOLDER.\n`)
   }
-  const rows = await Promise.all(
-    (config?.spaces ?? []).map(async (s) => ({
+  const index = new TimelineIndex({ ...DEFAULT_LIMITS, watch: false })
+  index.setSpaces(config?.spaces ?? [])
+  await index.ready()
+  const rows = (config?.spaces ?? []).map((s) => {
+    const indexer = index.spaces.get(s.name)
+    const stats = index.store.statsOf(s.name)
+    return {
       name: s.name,
       title: s.title ?? s.name,
       path: s.root,
-      online: (await realFolder(s.root)) !== undefined,
+      online: indexer?.status !== 'offline',
       me: config?.me === s.name,
-    })),
-  )
+      items: stats.items,
+      lastUpdated:
+        stats.lastUpdated !== undefined ? new Date(stats.lastUpdated).toISOString() : null,
+      problems: [...(indexer?.problems ?? [])].map(([file, reason]) => ({ file, reason })),
+    }
+  })
+  index.close()
   if (json) {
     process.stdout.write(JSON.stringify(rows, null, 2) + '\n')
     return
   }
   if (rows.length === 0) return
   const width = Math.max(4, ...rows.map((r) => r.name.length))
-  process.stdout.write(`${'NAME'.padEnd(width)}  STATUS   FOLDER\n`)
+  process.stdout.write(`${'NAME'.padEnd(width)}  STATUS   ITEMS  LAST UPDATE     FOLDER\n`)
   for (const r of rows) {
     const status = r.online ? 'online ' : 'missing'
-    process.stdout.write(`${r.name.padEnd(width)}  ${status}  ${r.path}${r.me ? '  (me)' : ''}\n`)
+    const last = r.lastUpdated ? formatRelative(Date.parse(r.lastUpdated)) : '—'
+    process.stdout.write(
+      `${r.name.padEnd(width)}  ${status}  ${String(r.items).padStart(5)}  ${last.padEnd(14)}  ${r.path}${r.me ? '  (me)' : ''}\n`,
+    )
+    for (const p of r.problems.slice(0, 5))
+      process.stdout.write(`${' '.repeat(width + 2)}skipped ${p.file}: ${p.reason}\n`)
+    if (r.problems.length > 5)
+      process.stdout.write(
+        `${' '.repeat(width + 2)}… ${r.problems.length - 5} more (--json lists all)\n`,
+      )
   }
 }
