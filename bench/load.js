@@ -37,7 +37,7 @@ export async function load(url, { connections = 50, seconds = 10 } = {}) {
       non2xx: Number(/Non-2xx or 3xx responses: (\d+)/.exec(out)?.[1] ?? 0),
     }
   }
-  const result = await autocannon({ url, connections, duration: seconds })
+  const result = await autocannon({ url, connections, duration: seconds, headers })
   return {
     rps: result.requests.average,
     p50: result.latency.p50,

@@ -216,3 +216,36 @@ describe('a space folder that goes away', () => {
     }, waitOpts)
   })
 })
+
+describe('files served while they change', () => {
+  it('serves the new bytes of a file replaced by sync, and a 404 once it is deleted', async () => {
+    const file = join(root, 'page.html')
+    await writeLikeSync(file, '<p>first</p>')
+    await vi.waitFor(
+      async () => expect((await get(port, '/@live/page.html')).text).toBe('<p>first</p>'),
+      waitOpts,
+    )
+    // Served again and again: from memory now.
+    for (let i = 0; i < 5; i++)
+      expect((await get(port, '/@live/page.html')).text).toBe('<p>first</p>')
+    await writeLikeSync(file, '<p>second, longer</p>')
+    await vi.waitFor(
+      async () => expect((await get(port, '/@live/page.html')).text).toBe('<p>second, longer</p>'),
+      { timeout: 1000, interval: 10 },
+    )
+    const res = await get(port, '/@live/page.html')
+    expect(res.headers['content-length']).toBe(String('<p>second, longer</p>'.length))
+    await unlink(file)
+    await vi.waitFor(async () => expect((await get(port, '/@live/page.html')).status).toBe(404), {
+      timeout: 1000,
+      interval: 10,
+    })
+    // A file that appears where there was a miss is found.
+    expect((await get(port, '/@live/later.html')).status).toBe(404)
+    await writeLikeSync(join(root, 'later.html'), 'now here')
+    await vi.waitFor(
+      async () => expect((await get(port, '/@live/later.html')).text).toBe('now here'),
+      { timeout: 1000, interval: 10 },
+    )
+  })
+})

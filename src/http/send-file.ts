@@ -131,3 +131,61 @@ function ifRangeHolds(
   const since = Date.parse(ifRange)
   return !isNaN(since) && Math.floor(Date.parse(validators.lastModified) / 1000) <= since / 1000
 }
+
+/** Files up to this size are kept in memory by the resolve cache. */
+export const SMALL_FILE_BYTES = 64 * 1024
+
+/** A small regular file's bytes and the stats of the very descriptor they were read from. */
+export async function readSmallFile(
+  file: string,
+): Promise<{ body: Buffer; stats: Stats } | undefined> {
+  let handle: FileHandle | undefined
+  try {
+    handle = await open(file, OPEN_FLAGS)
+    const stats = await handle.stat()
+    if (!stats.isFile() || stats.size > SMALL_FILE_BYTES) return undefined
+    const body = Buffer.alloc(stats.size)
+    let offset = 0
+    while (offset < stats.size) {
+      const { bytesRead } = await handle.read(body, offset, stats.size - offset, offset)
+      if (bytesRead === 0) return undefined
+      offset += bytesRead
+    }
+    return { body, stats }
+  } catch {
+    return undefined
+  } finally {
+    await handle?.close().catch(() => {})
+  }
+}
+
+/**
+ * Answers a whole small file from memory: validators, 304 and HEAD as sendFile does. Ranges
+ * go through sendFile (they are rare on small files).
+ */
+export function sendBuffer(
+  request: IncomingMessage,
+  response: ServerResponse,
+  body: Buffer,
+  stats: Stats,
+  options: SendFileOptions,
+): Response {
+  const { etag: tag, lastModified } = fileValidators(stats)
+  const headers: Record<string, string | number> = {
+    ...options.headers,
+    'Content-Type': options.contentType,
+    'Cache-Control': 'no-cache',
+    ETag: tag,
+    'Last-Modified': lastModified,
+    'Accept-Ranges': 'bytes',
+  }
+  if (isFresh(request, tag, lastModified)) {
+    delete headers['Content-Type']
+    return new Response(null, { status: 304, headers: stringHeaders(headers) })
+  }
+  headers['Content-Length'] = body.length
+  if (request.method === 'HEAD')
+    return new Response(null, { status: 200, headers: stringHeaders(headers) })
+  response.writeHead(200, headers).end(body)
+  return RESPONSE_ALREADY_SENT
+}

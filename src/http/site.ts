@@ -11,7 +11,8 @@ import { prefersJson, sendError } from './errors.js'
 import { spaceHeaders } from './headers.js'
 import { gatewayOrigin, spaceOrigin } from './host.js'
 import { markdownRenderer, postView } from './markdown-page.js'
-import { isFresh, sendFile } from './send-file.js'
+import { ResolveCache } from './resolve-cache.js'
+import { isFresh, readSmallFile, sendBuffer, sendFile, SMALL_FILE_BYTES } from './send-file.js'
 
 /** Where a space request came in: under `/@NAME/` on the gateway, or on `NAME.localhost`. */
 export interface SpaceRequest {
@@ -31,6 +32,26 @@ const MAX_MARKDOWN_BYTES = 8 * 1024 * 1024
 /** Answers requests for a space's files: the route of DESIGN.md "Resolving a space path". */
 export function spaceSite(state: GatewayState) {
   const renderMarkdown = markdownRenderer()
+  const cache = new ResolveCache(state.index)
+
+  /** What rawPath is in the space: from the cache while the space's watcher vouches for it. */
+  async function resolve(space: SpaceSettings, rawPath: string) {
+    const hit = cache.get(space.name, rawPath)
+    if (hit) return hit
+    const generation = cache.generation(space.name)
+    let resolution = await resolveInSpace(space.root, rawPath)
+    let body: Buffer | undefined
+    if (resolution.kind === 'file' && resolution.stats.size <= SMALL_FILE_BYTES) {
+      const small = await readSmallFile(resolution.file)
+      if (small) {
+        body = small.body
+        resolution = { ...resolution, stats: small.stats }
+      }
+    }
+    const found = { resolution, ...(body ? { body } : {}) }
+    if (resolution.kind !== 'offline') cache.set(space.name, rawPath, found, generation)
+    return found
+  }
 
   return async function serveSpace(c: Context<GatewayEnv>, req: SpaceRequest): Promise<Response> {
     const { space, rawPath, search, port, onGatewayOrigin } = req
@@ -46,7 +67,7 @@ export function spaceSite(state: GatewayState) {
         headers,
       )
 
-    const resolution = await resolveInSpace(space.root, rawPath)
+    const { resolution, body } = await resolve(space, rawPath)
     switch (resolution.kind) {
       case 'offline':
         return fail(
@@ -95,6 +116,12 @@ export function spaceSite(state: GatewayState) {
         const type = resolution.markdown
           ? 'text/markdown; charset=utf-8'
           : contentType(basename(file)) || 'application/octet-stream'
+        if (body && !c.env.incoming.headers.range) {
+          return sendBuffer(c.env.incoming, c.env.outgoing, body, stats, {
+            contentType: type,
+            headers,
+          })
+        }
         const sent = await sendFile(c.env.incoming, c.env.outgoing, file, {
           contentType: type,
           headers,

@@ -40,7 +40,7 @@ export function timelineRoutes(state: GatewayState) {
   const cache = new Map<string, Uint8Array<ArrayBuffer>>()
   const encoder = new TextEncoder()
   const cached = async (c: Context, make: () => Promise<string>) => {
-    const key = `${state.index.store.version}:${Math.floor(Date.now() / 60_000)}:${c.req.header('host')}:${c.req.url}`
+    const key = `${state.index.store.version}:${Math.floor(Date.now() / 60_000)}:${state.config.spaces.length}:${state.config.me}:${c.req.header('host')}:${c.req.url}`
     let body = cache.get(key)
     if (body === undefined) {
       body = encoder.encode(await make())
@@ -62,26 +62,33 @@ export function timelineRoutes(state: GatewayState) {
       const params = read(c, false)
       if (params instanceof Response) return params
       const { query, keep } = params
-      const page = state.index.store.query(query)
-      const now = Date.now()
-      const html = renderPage('timeline', {
-        title: 'Timeline',
-        gateway: '',
-        items: page.items.map((item) => itemView(item, spaceTitle(item.space), now)),
-        older: page.next ? withQuery('/timeline', keep, page.next) : undefined,
-        newest: query.before ? withQuery('/timeline', keep) : undefined,
-        live: !query.before,
-        filter: query.spaces?.size === 1 ? [...query.spaces][0] : undefined,
-        spaces: state.config.spaces.map((s) => ({ name: s.name, title: s.title ?? s.name })),
-        spaceTitles: JSON.stringify(
-          Object.fromEntries(state.config.spaces.map((s) => [s.name, s.title ?? s.name])),
-        ),
-        query: keep.toString(),
-        indexing: [...state.index.spaces.values()].some((s) => s.status === 'indexing'),
-        me: state.config.me,
-        token: state.config.me ? state.token : undefined,
+      // The page changes with the items, the relative times (by the minute) and the spaces.
+      const html = await cached(c, async () => {
+        const page = state.index.store.query(query)
+        const now = Date.now()
+        return renderPage('timeline', {
+          title: 'Timeline',
+          gateway: '',
+          items: page.items.map((item) => itemView(item, spaceTitle(item.space), now)),
+          older: page.next ? withQuery('/timeline', keep, page.next) : undefined,
+          newest: query.before ? withQuery('/timeline', keep) : undefined,
+          live: !query.before,
+          filter: query.spaces?.size === 1 ? [...query.spaces][0] : undefined,
+          spaces: state.config.spaces.map((s) => ({ name: s.name, title: s.title ?? s.name })),
+          spaceTitles: JSON.stringify(
+            Object.fromEntries(state.config.spaces.map((s) => [s.name, s.title ?? s.name])),
+          ),
+          query: keep.toString(),
+          indexing: [...state.index.spaces.values()].some((s) => s.status === 'indexing'),
+          me: state.config.me,
+          token: state.config.me ? state.token : undefined,
+        })
       })
-      return c.html(html, 200, { ...GATEWAY_HEADERS, 'Cache-Control': 'no-cache' })
+      return c.body(html, 200, {
+        ...GATEWAY_HEADERS,
+        'Content-Type': 'text/html; charset=utf-8',
+        'Cache-Control': 'no-cache',
+      })
     },
 
     async json(c: Context<GatewayEnv>) {

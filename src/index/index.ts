@@ -19,6 +19,8 @@ export class TimelineIndex extends EventEmitter<{
   change: [StoreChange]
   /** A space's status changed, or it was followed or unfollowed. */
   space: [string]
+  /** Something in a space's folder changed. */
+  touched: [string]
   progress: []
 }> {
   readonly store = new Store()
@@ -46,12 +48,14 @@ export class TimelineIndex extends EventEmitter<{
       this.spaces.delete(name)
       if (!next || next.root !== indexer.settings.root) this.store.dropSpace(name)
       if (!next) this.emit('space', name)
+      this.emit('touched', name)
     }
     for (const settings of list) {
       if (this.spaces.has(settings.name)) continue
       const indexer = new SpaceIndexer(settings, this.store, this.limits, this.#pool)
       indexer.on('status', (s) => this.emit('space', s.name))
       indexer.on('progress', () => this.emit('progress'))
+      indexer.on('touched', () => this.emit('touched', settings.name))
       this.spaces.set(settings.name, indexer)
       void indexer.start()
       this.emit('space', settings.name)

@@ -42,7 +42,12 @@ const MAX_DEPTH = 64
  * requests through), then one recursive watcher whose events re-parse only the changed paths.
  * The folder is re-checked every second, so a deleted folder goes offline and comes back.
  */
-export class SpaceIndexer extends EventEmitter<{ status: [SpaceIndexer]; progress: [number] }> {
+export class SpaceIndexer extends EventEmitter<{
+  status: [SpaceIndexer]
+  progress: [number]
+  /** Something in the folder changed (any path the watcher saw, or the folder itself). */
+  touched: []
+}> {
   status: SpaceStatus = 'indexing'
   /** Set when the watcher failed and the space is kept current by periodic rescans. */
   degraded: string | undefined
@@ -78,6 +83,11 @@ export class SpaceIndexer extends EventEmitter<{ status: [SpaceIndexer]; progres
 
   get name() {
     return this.settings.name
+  }
+
+  /** True while every change in the folder is being reported: caches of its files may trust it. */
+  get watched(): boolean {
+    return this.#watcher !== undefined && this.degraded === undefined && this.status !== 'offline'
   }
 
   async start(): Promise<void> {
@@ -126,6 +136,7 @@ export class SpaceIndexer extends EventEmitter<{ status: [SpaceIndexer]; progres
     this.#watcher = undefined
     this.#queue.clear()
     this.#generation++
+    this.emit('touched')
     if (this.#realRoot) {
       this.store.dropSpace(this.name)
       this.problems.clear()
@@ -160,6 +171,7 @@ export class SpaceIndexer extends EventEmitter<{ status: [SpaceIndexer]; progres
   }
 
   #enqueue(path: string | null) {
+    this.emit('touched')
     this.#queue.add(path)
     if (this.#draining) return
     this.#draining = true
