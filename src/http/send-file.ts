@@ -109,7 +109,8 @@ export async function sendFile(
     response.writeHead(code, headers)
     streaming = true
     // pipeline destroys the read stream (and closes the descriptor) when the client goes away.
-    pipeline(handle.createReadStream({ start, end }), response, () => {})
+    // 256 KB reads: a quarter of the syscalls and chunks of the 64 KB default for big files.
+    pipeline(handle.createReadStream({ start, end, highWaterMark: 256 * 1024 }), response, () => {})
     return RESPONSE_ALREADY_SENT
   } finally {
     if (!streaming) await handle.close().catch(() => {})

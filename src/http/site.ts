@@ -33,6 +33,9 @@ const MAX_MARKDOWN_BYTES = 8 * 1024 * 1024
 export function spaceSite(state: GatewayState) {
   const renderMarkdown = markdownRenderer()
   const cache = new ResolveCache(state.index)
+  // Rendered post pages as bytes, by file version and by where they are shown.
+  const pages = new Map<string, Uint8Array<ArrayBuffer>>()
+  const encoder = new TextEncoder()
 
   /** What rawPath is in the space: from the cache while the space's watcher vouches for it. */
   async function resolve(space: SpaceSettings, rawPath: string) {
@@ -109,9 +112,19 @@ export function spaceSite(state: GatewayState) {
           }
           if (isFresh(c.env.incoming, etag, lastModified))
             return c.body(null, 304, { ...headers, ...validators })
-          const post = postView(file, await renderMarkdown(file, stats))
-          const html = renderPage('post', { ...view, ...post, title: post.title })
-          return c.html(html, 200, { ...headers, ...validators })
+          const key = `${file}:${stats.mtimeMs}:${stats.size}:${gateway}:${base}`
+          let page = pages.get(key)
+          if (!page) {
+            const post = postView(file, await renderMarkdown(file, stats))
+            page = encoder.encode(renderPage('post', { ...view, ...post, title: post.title }))
+            pages.set(key, page)
+            if (pages.size > 500) pages.delete(pages.keys().next().value!)
+          }
+          return c.body(page, 200, {
+            ...headers,
+            ...validators,
+            'Content-Type': 'text/html; charset=utf-8',
+          })
         }
         const type = resolution.markdown
           ? 'text/markdown; charset=utf-8'
