@@ -246,9 +246,8 @@ async function main() {
   console.log(
     `\nsyncweb timeline benchmark, ${new Date().toISOString().slice(0, 10)}, ${machine}\n\n${table}\n`,
   )
-  const md = `# syncweb benchmark results\n\nRun with \`npm run bench\` on ${new Date().toISOString().slice(0, 10)}: ${machine}; load by ${loadTool}, 50 connections, ${DURATION} s.\nCorpus: ${SPACES} spaces x ${FILES} files (3/4 status JSON, 1/4 Markdown posts with YAML front matter), generated in \`.bench/\`.\n\n## Timeline at scale\n\n${table}\n`
-  writeFileSync(join(ROOT, 'bench', 'RESULTS.md'), md)
-  return { table, machine }
+  const corpus = `Corpus: ${SPACES} spaces x ${FILES} files (3/4 status JSON, 1/4 Markdown posts with YAML front matter), generated in \`.bench/\`; /timeline.json loaded by ${loadTool}, 50 connections, ${DURATION} s.`
+  return { table, machine, corpus }
 }
 
 export { main as benchTimeline }

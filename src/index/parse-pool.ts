@@ -42,6 +42,16 @@ export class ParsePool {
   #waiting: Array<{ request: ParseRequest; done: (r: ParsedFile[] | Error) => void }> = []
   #busy = new Map<Worker, { id: number; done: (r: ParsedFile[] | Error) => void }>()
   #nextId = 0
+  #filesSeen = 0
+
+  /**
+   * Whether the next file of a scan should go to the workers: only once the scans of the whole
+   * index have seen more than 500 files, since starting workers (~25 MB each) does not pay off
+   * for a few small spaces such as the demo.
+   */
+  wanted(): boolean {
+    return ++this.#filesSeen > 500
+  }
   #idleTimer: NodeJS.Timeout | undefined
 
   private constructor(script: string, size: number) {

@@ -234,9 +234,7 @@ export class SpaceIndexer extends EventEmitter<{
     const seen = new Set<string>()
     // A full scan hands status updates, posts and twtxt to the worker pool in batches; feeds
     // and the home page (at most a few files, and they depend on each other) stay here.
-    // Small spaces are parsed here: starting workers (~25 MB each) only pays off for big ones.
     const pool = full ? this.pool : undefined
-    const poolAfter = 500
     let batch: Array<{ path: string; source: ParsedSource }> = []
     const inflight: Promise<void>[] = []
     const flush = async () => {
@@ -289,7 +287,7 @@ export class SpaceIndexer extends EventEmitter<{
           }
         } else if (entry.isFile()) {
           seen.add(path)
-          const source = pool && seen.size > poolAfter && this.#sourceOf(path)
+          const source = pool?.wanted() && this.#sourceOf(path)
           if (source === 'status' || source === 'post' || source === 'twtxt') {
             batch.push({ path, source })
             if (batch.length >= 256) await flush()
