@@ -5,7 +5,7 @@ import { connect } from 'node:net'
 import { tmpdir } from 'node:os'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { afterAll, onTestFinished } from 'vitest'
+import { afterAll, afterEach, beforeEach, onTestFinished } from 'vitest'
 import type { Config, SpaceSettings } from '../src/config.js'
 import { startServer, type RunningServer } from '../src/http/server.js'
 
@@ -17,12 +17,26 @@ export const BIN = join(ROOT, 'bin', 'syncweb.js')
  * beforeAll): hooks registered inside a test body with afterAll never run.
  */
 export function cleanup(fn: () => unknown) {
-  try {
-    onTestFinished(async () => void (await fn()))
-  } catch {
-    afterAll(async () => void (await fn()))
-  }
+  // Neither onTestFinished's errors nor expect.getState() tell a beforeAll from a test reliably
+  // (one hook silently never ran, leaving servers behind): track it ourselves.
+  // An afterAll registered while a beforeAll runs is never run either, so those cleanups are
+  // kept here and run by one afterAll registered when this module loads.
+  if (inTest) onTestFinished(async () => void (await fn()))
+  else afterFile.push(fn)
 }
+
+const afterFile: Array<() => unknown> = []
+afterAll(async () => {
+  for (const fn of afterFile.splice(0).reverse()) await fn()
+})
+
+let inTest = false
+beforeEach(() => {
+  inTest = true
+})
+afterEach(() => {
+  inTest = false
+})
 
 /** A temp folder removed after the test file; its real path (macOS-style /tmp links resolved). */
 export async function tempDir(prefix = 'syncweb-'): Promise<string> {
