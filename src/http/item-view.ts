@@ -24,8 +24,6 @@ export function itemView(item: Item, spaceTitle: string, now = Date.now()) {
   }
 }
 
-export type ItemView = ReturnType<typeof itemView>
-
 /** A JSON Feed 1.1 item (https://www.jsonfeed.org/version/1.1/), URLs made absolute. */
 export function jsonFeedItem(item: Item, origin: string, html: string) {
   const absolute = (url: string) => (url.startsWith('/') ? origin + url : url)
@@ -50,8 +48,6 @@ export function jsonFeedItem(item: Item, origin: string, html: string) {
     },
   }
 }
-
-export type JsonFeedItem = ReturnType<typeof jsonFeedItem>
 
 /** One of eight avatar colours, stable per space name (classes, since the CSP forbids inline styles). */
 export function hueOf(name: string): number {

@@ -9,7 +9,7 @@ import { containedReal, decodeSegments, resolveInSpace } from '../resolve.js'
 import type { GatewayEnv, GatewayState } from './app.js'
 import { prefersJson, sendError } from './errors.js'
 import { spaceHeaders } from './headers.js'
-import { gatewayOrigin, spaceOrigin } from './host.js'
+import { gatewayOrigin } from './host.js'
 import { markdownRenderer, postView } from './markdown-page.js'
 import { ResolveCache } from './resolve-cache.js'
 import { isFresh, readSmallFile, sendBuffer, sendFile, SMALL_FILE_BYTES } from './send-file.js'
@@ -144,11 +144,6 @@ export function spaceSite(state: GatewayState) {
       }
     }
   }
-}
-
-/** Browser navigations to `/@NAME/PATH` go to the space's own origin (DESIGN.md "Origins"). */
-export function subdomainLocation(name: string, rawPath: string, search: string, port: string) {
-  return spaceOrigin(name, port) + rawPath + search
 }
 
 function listingView(rawPath: string, entries: ListingEntry[]) {
