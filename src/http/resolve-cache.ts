@@ -5,6 +5,8 @@ export interface CachedFile {
   resolution: Resolution
   /** Bytes of a small file, read through the same descriptor as `resolution`'s stats. */
   body?: Buffer
+  /** Its ETag and Last-Modified, computed once. */
+  validators?: { etag: string; lastModified: string }
 }
 
 const TTL_MS = 2000

@@ -168,10 +168,10 @@ export function sendBuffer(
   request: IncomingMessage,
   response: ServerResponse,
   body: Buffer,
-  stats: Stats,
+  validators: { etag: string; lastModified: string },
   options: SendFileOptions,
 ): Response {
-  const { etag: tag, lastModified } = fileValidators(stats)
+  const { etag: tag, lastModified } = validators
   const headers: Record<string, string | number> = {
     ...options.headers,
     'Content-Type': options.contentType,

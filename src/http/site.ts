@@ -12,7 +12,14 @@ import { spaceHeaders } from './headers.js'
 import { gatewayOrigin } from './host.js'
 import { markdownRenderer, postView } from './markdown-page.js'
 import { ResolveCache } from './resolve-cache.js'
-import { isFresh, readSmallFile, sendBuffer, sendFile, SMALL_FILE_BYTES } from './send-file.js'
+import {
+  fileValidators,
+  isFresh,
+  readSmallFile,
+  sendBuffer,
+  sendFile,
+  SMALL_FILE_BYTES,
+} from './send-file.js'
 
 /** Where a space request came in: under `/@NAME/` on the gateway, or on `NAME.localhost`. */
 export interface SpaceRequest {
@@ -51,7 +58,12 @@ export function spaceSite(state: GatewayState) {
         resolution = { ...resolution, stats: small.stats }
       }
     }
-    const found = { resolution, ...(body ? { body } : {}) }
+    const found = {
+      resolution,
+      ...(body && resolution.kind === 'file'
+        ? { body, validators: fileValidators(resolution.stats) }
+        : {}),
+    }
     if (resolution.kind !== 'offline') cache.set(space.name, rawPath, found, generation)
     return found
   }
@@ -70,7 +82,7 @@ export function spaceSite(state: GatewayState) {
         headers,
       )
 
-    const { resolution, body } = await resolve(space, rawPath)
+    const { resolution, body, validators: known } = await resolve(space, rawPath)
     switch (resolution.kind) {
       case 'offline':
         return fail(
@@ -129,8 +141,8 @@ export function spaceSite(state: GatewayState) {
         const type = resolution.markdown
           ? 'text/markdown; charset=utf-8'
           : contentType(basename(file)) || 'application/octet-stream'
-        if (body && !c.env.incoming.headers.range) {
-          return sendBuffer(c.env.incoming, c.env.outgoing, body, stats, {
+        if (body && known && !c.env.incoming.headers.range) {
+          return sendBuffer(c.env.incoming, c.env.outgoing, body, known, {
             contentType: type,
             headers,
           })
