@@ -83,7 +83,7 @@ export function createApp(state: GatewayState) {
 
   // `/@NAME/PATH` is parsed from the raw request target, not from Hono's decoded path, so that
   // what the resolver sees is exactly what the client sent.
-  app.all('/:handle{@[A-Za-z0-9-]+}/*', function spaceUnderGateway(c) {
+  function spaceUnderGateway(c: Context<GatewayEnv>) {
     const { path, search } = splitTarget(c.env.incoming.url ?? '/')
     const slash = path.indexOf('/', 1)
     const name = normalizeName(path.slice(2, slash === -1 ? undefined : slash))
@@ -99,18 +99,9 @@ export function createApp(state: GatewayState) {
     }
     if (slash === -1) return c.redirect(`/@${space.name}/${search}`, 302)
     return serveSpace(c, { space, rawPath: rest, search, port, onGatewayOrigin: true })
-  })
-  app.all('/:handle{@[A-Za-z0-9-]+}', (c) => {
-    const name = c.req.param('handle').slice(1)
-    const space = findSpace(normalizeName(name))
-    if (!space) return noSuchSpace(c, name)
-    const { search } = splitTarget(c.env.incoming.url ?? '/')
-    const { port } = addresseeOf(c.env.incoming)
-    if (c.req.header('Sec-Fetch-Mode') === 'navigate' && state.config.isolation === 'subdomain') {
-      return c.redirect(spaceOrigin(space.name, port) + '/' + search, 307)
-    }
-    return c.redirect(`/@${space.name}/${search}`, 302)
-  })
+  }
+  app.all('/:handle{@[A-Za-z0-9-]+}', spaceUnderGateway)
+  app.all('/:handle{@[A-Za-z0-9-]+}/*', spaceUnderGateway)
 
   app.notFound((c) => sendError(c, notFound))
   app.onError((error, c) => {

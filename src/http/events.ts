@@ -4,10 +4,8 @@ import type { Item } from '../index/item.js'
 import type { StoreChange } from '../index/store.js'
 import type { GatewayEnv, GatewayState } from './app.js'
 import { spaceSummary } from './api.js'
-import { sendError } from './errors.js'
 import { jsonFeedItem } from './item-view.js'
-import { originOf } from './timeline.js'
-import { parseTimelineParams } from './timeline-query.js'
+import { originOf, readTimelineParams } from './timeline.js'
 
 const HEARTBEAT_MS = 15_000
 const DAY = 24 * 60 * 60 * 1000
@@ -19,19 +17,9 @@ const DAY = 24 * 60 * 60 * 1000
  */
 export function eventsRoute(state: GatewayState) {
   return function events(c: Context<GatewayEnv>) {
-    let query
-    try {
-      query = parseTimelineParams(new URL(c.req.url).searchParams, (name) =>
-        state.config.spaces.some((s) => s.name === name),
-      ).query
-    } catch (error) {
-      return sendError(c, {
-        status: 400,
-        code: 'bad_request',
-        message: (error as Error).message,
-        json: true,
-      })
-    }
+    const params = readTimelineParams(state, c, true)
+    if (params instanceof Response) return params
+    const { query } = params
     const origin = originOf(c)
     const wanted = (item: Item) =>
       (!query.spaces || query.spaces.has(item.space)) &&

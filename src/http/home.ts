@@ -15,26 +15,21 @@ export function homePage(state: GatewayState) {
   return async function home(c: Context<GatewayEnv>) {
     const { port } = addresseeOf(c.env.incoming)
     const { config } = state
+    // Straight to the space's own origin, where root-absolute links of a real blog work.
+    const spaceHref = (name: string) =>
+      config.isolation === 'subdomain' ? spaceOrigin(name, port) + '/' : `/@${name}/`
     const spaces = await Promise.all(
       config.spaces.map(async (space) => ({
         name: space.name,
         title: space.title ?? space.name,
         path: space.root,
         online: (await realFolder(space.root)) !== undefined,
-        // Straight to the space's own origin, where root-absolute links of a real blog work.
-        href:
-          config.isolation === 'subdomain'
-            ? spaceOrigin(space.name, port) + '/'
-            : `/@${space.name}/`,
+        href: spaceHref(space.name),
         initial: (space.title ?? space.name).slice(0, 1).toUpperCase(),
         hue: hueOf(space.name),
         follows: followsOf(state, space.name).map((f) => ({
           label: f.title ?? f.name,
-          href: f.space
-            ? config.isolation === 'subdomain'
-              ? spaceOrigin(f.space, port) + '/'
-              : `/@${f.space}/`
-            : f.url,
+          href: f.space ? spaceHref(f.space) : f.url,
         })),
         ...statsLine(state, space.name),
       })),

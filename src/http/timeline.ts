@@ -17,21 +17,7 @@ export function timelineRoutes(state: GatewayState) {
   const spaceTitle = (name: string) =>
     state.config.spaces.find((s) => s.name === name)?.title ?? name
 
-  /** The request's filters, or a 400 that says which parameter is wrong. */
-  function read(c: Context<GatewayEnv>, json: boolean): TimelineParams | Response {
-    try {
-      return parseTimelineParams(new URL(c.req.url).searchParams, (name) =>
-        state.config.spaces.some((s) => s.name === name),
-      )
-    } catch (error) {
-      return sendError(c, {
-        status: 400,
-        code: 'bad_request',
-        message: (error as Error).message,
-        json,
-      })
-    }
-  }
+  const read = (c: Context<GatewayEnv>, json: boolean) => readTimelineParams(state, c, json)
 
   // Feeds are polled: the same URL is answered from memory until an item changes (or a minute
   // passes, since items dated ahead appear with time).
@@ -156,6 +142,26 @@ export function timelineRoutes(state: GatewayState) {
         'X-Content-Type-Options': 'nosniff',
       })
     },
+  }
+}
+
+/** The request's timeline filters, or a 400 that says which parameter is wrong. */
+export function readTimelineParams(
+  state: GatewayState,
+  c: Context<GatewayEnv>,
+  json: boolean,
+): TimelineParams | Response {
+  try {
+    return parseTimelineParams(new URL(c.req.url).searchParams, (name) =>
+      state.config.spaces.some((s) => s.name === name),
+    )
+  } catch (error) {
+    return sendError(c, {
+      status: 400,
+      code: 'bad_request',
+      message: (error as Error).message,
+      json,
+    })
   }
 }
 

@@ -3,6 +3,7 @@ import { decodeHTML } from 'entities'
 import { Lexer, Marked, type Token } from 'marked'
 import { gfmHeadingId } from 'marked-gfm-heading-id'
 import { markedHighlight } from 'marked-highlight'
+import { parseTime } from '../index/item.js'
 import { parseFrontMatter } from './front-matter.js'
 
 // GitHub-flavoured Markdown with GitHub's heading ids and highlight.js classes. The result is
@@ -55,7 +56,8 @@ export function renderMarkdown(source: string): RenderedMarkdown {
       : typeof data.summary === 'string'
         ? data.summary
         : undefined
-  const date = parseDate(data.date)
+  const ms = parseTime(data.date)
+  const date = ms === undefined ? undefined : new Date(ms)
   return {
     html,
     tags: toTags(data.tags),
@@ -86,13 +88,6 @@ function textOf(tokens: Token[]): string {
     else if ('text' in token && typeof token.text === 'string') text += token.text
   }
   return text
-}
-
-export function parseDate(value: unknown): Date | undefined {
-  if (value instanceof Date) return isNaN(value.getTime()) ? undefined : value
-  if (typeof value !== 'string' && typeof value !== 'number') return undefined
-  const date = new Date(value)
-  return isNaN(date.getTime()) ? undefined : date
 }
 
 function toTags(value: unknown): string[] {
