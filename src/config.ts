@@ -3,6 +3,7 @@ import { homedir } from 'node:os'
 import { dirname, isAbsolute, join, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { writeFileAtomic } from './atomic.js'
+import { DEFAULT_LIMITS, readLimits, type Limits } from './limits.js'
 import { isValidName, NAME_RULE } from './names.js'
 
 export type Isolation = 'subdomain' | 'sandbox'
@@ -23,6 +24,7 @@ export interface Config {
   readonly allowedHosts: readonly string[]
   readonly isolation: Isolation
   readonly spaces: readonly SpaceSettings[]
+  readonly limits: Limits
 }
 
 export const DEFAULT_PORT = 4747
@@ -67,6 +69,7 @@ export function demoConfig(): Config {
     host: DEFAULT_HOST,
     allowedHosts: [],
     isolation: 'subdomain',
+    limits: DEFAULT_LIMITS,
     spaces: Object.entries(titles).map(([name, title]) => ({
       name,
       title,
@@ -132,6 +135,9 @@ function validate(raw: unknown, file: string): Config {
     fail('isolation', 'must be "subdomain" or "sandbox"')
   }
 
+  const limits = readLimits(o.limits)
+  if ('rule' in limits) fail(limits.field, limits.rule)
+
   const rawSpaces = o.spaces ?? {}
   if (typeof rawSpaces !== 'object' || rawSpaces === null || Array.isArray(rawSpaces)) {
     fail('spaces', 'must be an object of NAME: {"path": FOLDER}')
@@ -167,5 +173,6 @@ function validate(raw: unknown, file: string): Config {
     allowedHosts: Object.freeze([...(allowedHosts as string[])].map((h) => h.toLowerCase())),
     isolation: isolation as Isolation,
     spaces: Object.freeze(spaces),
+    limits: limits as Limits,
   })
 }

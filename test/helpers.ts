@@ -7,6 +7,7 @@ import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { afterAll, afterEach, beforeEach, onTestFinished } from 'vitest'
 import type { Config, SpaceSettings } from '../src/config.js'
+import { DEFAULT_LIMITS } from '../src/limits.js'
 import { startServer, type RunningServer } from '../src/http/server.js'
 
 export const ROOT = fileURLToPath(new URL('..', import.meta.url))
@@ -64,6 +65,7 @@ export async function startGateway(
     host: '127.0.0.1',
     allowedHosts: [],
     isolation: 'subdomain',
+    limits: DEFAULT_LIMITS,
     spaces,
     ...overrides,
   }

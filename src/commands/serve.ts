@@ -9,6 +9,7 @@ import {
 } from '../config.js'
 import { startServer } from '../http/server.js'
 import { TimelineIndex } from '../index/index.js'
+import { indexLimits } from '../index/space-indexer.js'
 import { reportIndexing } from './progress.js'
 import { watchConfig } from '../config-watch.js'
 import { realFolder } from '../resolve.js'
@@ -34,7 +35,7 @@ export async function serve(options: ServeOptions): Promise<number> {
     )
   }
 
-  const index = new TimelineIndex()
+  const index = new TimelineIndex(indexLimits(config.limits))
   let running
   try {
     running = await startServer(config, { port, host, index })
@@ -66,7 +67,7 @@ export async function serve(options: ServeOptions): Promise<number> {
     file,
     (next) => {
       const changed = describeChange(running.state.config, next)
-      running.state.config = { ...next, port, host }
+      running.state.config = { ...next, port, host, limits: running.state.config.limits }
       index.setSpaces(next.spaces)
       if (changed) process.stderr.write(`Config reloaded: ${changed}\n`)
     },
@@ -108,5 +109,8 @@ function describeChange(before: Config, after: Config): string {
     ...(added.length ? [`following ${added.map((n) => '@' + n).join(', ')}`] : []),
     ...(removed.length ? [`unfollowed ${removed.map((n) => '@' + n).join(', ')}`] : []),
   ]
+  if (JSON.stringify(before.limits) !== JSON.stringify(after.limits)) {
+    parts.push('"limits" changed: they take effect when syncweb restarts')
+  }
   return parts.join('; ') || 'spaces unchanged'
 }

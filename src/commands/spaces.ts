@@ -3,7 +3,7 @@ import { resolve } from 'node:path'
 import { editConfig, findConfigFile, loadConfig, type Config } from '../config.js'
 import { NAME_RULE, normalizeName } from '../names.js'
 import { TimelineIndex } from '../index/index.js'
-import { DEFAULT_LIMITS } from '../index/space-indexer.js'
+import { indexLimits } from '../index/space-indexer.js'
 import { formatRelative } from '../render/format.js'
 import { UsageError } from '../usage-error.js'
 
@@ -56,7 +56,7 @@ export async function listSpaces(configFlag: string | undefined, json: boolean) 
   if (!config) {
     process.stderr.write(`No config at ${file}: add a space with syncweb follow NAME FOLDER.\n`)
   }
-  const index = new TimelineIndex({ ...DEFAULT_LIMITS, watch: false })
+  const index = new TimelineIndex(indexLimits(config?.limits, false))
   index.setSpaces(config?.spaces ?? [])
   await index.ready()
   const rows = (config?.spaces ?? []).map((s) => {

@@ -2,7 +2,7 @@ import { demoConfig, findConfigFile, loadConfig } from '../config.js'
 import { jsonFeedItem } from '../http/item-view.js'
 import { parseTimelineParams } from '../http/timeline-query.js'
 import { TimelineIndex } from '../index/index.js'
-import { DEFAULT_LIMITS } from '../index/space-indexer.js'
+import { indexLimits } from '../index/space-indexer.js'
 import { formatRelative } from '../render/format.js'
 import { UsageError } from '../usage-error.js'
 
@@ -25,7 +25,7 @@ export async function printTimeline(options: TimelineOptions): Promise<number> {
   } catch (error) {
     throw new UsageError(`--${(error as Error).message}`)
   }
-  const index = new TimelineIndex({ ...DEFAULT_LIMITS, watch: false })
+  const index = new TimelineIndex(indexLimits(config.limits, false))
   index.setSpaces(config.spaces)
   await index.ready()
   const { items } = index.store.query(query)

@@ -62,15 +62,17 @@ export function createApp(state: GatewayState) {
   app.get('/timeline.json', timeline.json)
   app.get('/timeline.xml', timeline.atom)
   app.get('/events', eventsRoute(state))
+  // Limits are read once: they shape the server itself (its timeouts), so they apply at start.
+  const { maxBodyBytes } = state.config.limits
   app.use(
     '/api/posts',
     bodyLimit({
-      maxSize: 64 * 1024,
+      maxSize: maxBodyBytes,
       onError: (c) =>
         sendError(c, {
           status: 413,
           code: 'too_large',
-          message: 'a post body is at most 64 KB',
+          message: `a post body is at most ${maxBodyBytes} bytes (limits.maxBodyBytes)`,
           json: true,
         }),
     }),

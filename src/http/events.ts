@@ -8,6 +8,11 @@ import { jsonFeedItem } from './item-view.js'
 import { originOf, readTimelineParams } from './timeline.js'
 
 const HEARTBEAT_MS = 15_000
+/**
+ * Messages a stream may have waiting: a client that does not read while a burst arrives is
+ * dropped rather than holding them all in memory (EventSource reconnects by itself).
+ */
+const MAX_QUEUE = 10_000
 const DAY = 24 * 60 * 60 * 1000
 
 /**
@@ -17,6 +22,8 @@ const DAY = 24 * 60 * 60 * 1000
  */
 export function eventsRoute(state: GatewayState) {
   return function events(c: Context<GatewayEnv>) {
+    // The idle timeout would close a quiet stream: beat well within it.
+    const heartbeat = Math.min(HEARTBEAT_MS, state.config.limits.idleTimeoutMs / 3)
     const params = readTimelineParams(state, c, true)
     if (params instanceof Response) return params
     const { query } = params
@@ -32,8 +39,12 @@ export function eventsRoute(state: GatewayState) {
     return streamSSE(c, async (stream) => {
       const queue: Array<{ event: string; data: string }> = []
       let wake: (() => void) | undefined
+      let open = true
       const push = (event: string, data: string) => {
-        queue.push({ event, data })
+        if (queue.length >= MAX_QUEUE) {
+          open = false
+          c.env.outgoing.destroy()
+        } else queue.push({ event, data })
         wake?.()
       }
       const onChange = (change: StoreChange) => {
@@ -45,7 +56,6 @@ export function eventsRoute(state: GatewayState) {
       const onSpace = (name: string) => push('space', JSON.stringify(spaceSummary(state, name)))
       state.index.on('change', onChange)
       state.index.on('space', onSpace)
-      let open = true
       stream.onAbort(() => {
         open = false
         wake?.()
@@ -59,7 +69,7 @@ export function eventsRoute(state: GatewayState) {
           }
           if (!open) break
           const timedOut = await new Promise<boolean>((resolve) => {
-            const timer = setTimeout(() => resolve(true), HEARTBEAT_MS)
+            const timer = setTimeout(() => resolve(true), heartbeat)
             wake = () => {
               clearTimeout(timer)
               resolve(false)

@@ -6,7 +6,7 @@ import { containedReal, realFolder } from '../resolve.js'
 import type { Item } from './item.js'
 import { renderPostHtml } from './post.js'
 import { ParsePool } from './parse-pool.js'
-import { DEFAULT_LIMITS, SpaceIndexer, type IndexLimits } from './space-indexer.js'
+import { indexLimits, SpaceIndexer, type IndexLimits } from './space-indexer.js'
 import { Store, type StoreChange } from './store.js'
 
 const HTML_CACHE_ENTRIES = 2000
@@ -31,7 +31,7 @@ export class TimelineIndex extends EventEmitter<{
 
   readonly #pool = ParsePool.create()
 
-  constructor(readonly limits: IndexLimits = DEFAULT_LIMITS) {
+  constructor(readonly limits: IndexLimits = indexLimits()) {
     super()
     this.store.on('change', (change) => this.emit('change', change))
   }

@@ -2,6 +2,7 @@ import { EventEmitter } from 'node:events'
 import { lstatSync, readdirSync, statSync } from 'node:fs'
 import { join } from 'node:path'
 import type { SpaceSettings } from '../config.js'
+import { DEFAULT_LIMITS, type Limits } from '../limits.js'
 import { realFolder } from '../resolve.js'
 import { isHiddenName } from '../sync-files.js'
 import { ROOT_FEEDS } from './feed.js'
@@ -14,9 +15,7 @@ import type { TwtxtMeta } from './twtxt.js'
 import { slice } from './slices.js'
 import { TreeWatcher } from './watch.js'
 
-export interface IndexLimits {
-  /** Files larger than this are not parsed (their reason shows in `problems`). */
-  maxParseBytes: number
+export interface IndexLimits extends Pick<Limits, 'maxParseBytes' | 'maxItemsPerSpace'> {
   /** How often a space's folder is checked for having gone or come back (ms). */
   rootCheckMs: number
   /** How often a space whose watcher failed is rescanned (ms). */
@@ -25,11 +24,15 @@ export interface IndexLimits {
   watch: boolean
 }
 
-export const DEFAULT_LIMITS: IndexLimits = {
-  maxParseBytes: 4 * 1024 * 1024,
-  rootCheckMs: 1000,
-  rescanMs: 15_000,
-  watch: true,
+/** The index's share of the config's limits, and its own timings. */
+export function indexLimits(limits: Limits = DEFAULT_LIMITS, watch = true): IndexLimits {
+  return {
+    maxParseBytes: limits.maxParseBytes,
+    maxItemsPerSpace: limits.maxItemsPerSpace,
+    rootCheckMs: 1000,
+    rescanMs: 15_000,
+    watch,
+  }
 }
 
 export type SpaceStatus = 'indexing' | 'ready' | 'offline'
@@ -74,7 +77,7 @@ export class SpaceIndexer extends EventEmitter<{
   constructor(
     readonly settings: SpaceSettings,
     readonly store: Store,
-    readonly limits: IndexLimits = DEFAULT_LIMITS,
+    readonly limits: IndexLimits = indexLimits(),
     /** Worker threads for full scans, when there are any. */
     readonly pool?: ParsePool,
   ) {
@@ -360,9 +363,18 @@ export class SpaceIndexer extends EventEmitter<{
   /** Puts one file's parse result in the store, and its problem (or none) in `problems`. */
   #record(path: string, result: ParsedFile, options: { quiet?: boolean } = {}) {
     if (result.twtxt) this.twtxt = result.twtxt
-    if (result.problem) this.problems.set(path, result.problem)
+    let { items, problem } = result
+    const max = this.limits.maxItemsPerSpace
+    const room = max - (this.store.countOf(this.name) - this.store.countOf(this.name, path))
+    if (items.length > room) {
+      // A space that floods the timeline keeps its newest items from this file, and says so.
+      const kept = Math.max(0, room)
+      items = [...items].sort((a, b) => b.date - a.date).slice(0, kept)
+      problem = `${kept} of its ${result.items.length} items are in the timeline: the space reached limits.maxItemsPerSpace (${max})`
+    }
+    if (problem) this.problems.set(path, problem)
     else this.problems.delete(path)
-    this.store.setFile(this.name, path, result.items, options)
+    this.store.setFile(this.name, path, items, options)
   }
 
   /** Picks the one feed whose entries are indexed: the home page's, else the first root feed. */

@@ -48,6 +48,8 @@ export class Store extends EventEmitter<{ change: [StoreChange] }> {
   #byFile = new Map<string, Map<string, string[]>>()
   #sorted: Item[] = []
   #dirty = false
+  /** space → number of items, for the per-space limit */
+  #counts = new Map<string, number>()
 
   get size(): number {
     return this.#items.size
@@ -93,6 +95,7 @@ export class Store extends EventEmitter<{ change: [StoreChange] }> {
     }
     if (keep.size) files.set(path, [...keep])
     else files.delete(path)
+    this.#counts.set(space, this.countOf(space) + keep.size - before.length)
     if (change.upserted.length || change.removed.length) {
       this.#version++
       if (!options.quiet) this.emit('change', change)
@@ -109,12 +112,19 @@ export class Store extends EventEmitter<{ change: [StoreChange] }> {
       }
     }
     this.#byFile.delete(space)
+    this.#counts.delete(space)
     if (removed.length) {
       this.#version++
       this.#dirty = true
       this.emit('change', { upserted: [], removed })
     }
     return { upserted: [], removed }
+  }
+
+  /** How many items a space holds, or one of its files when `path` is given. */
+  countOf(space: string, path?: string): number {
+    if (path !== undefined) return this.#byFile.get(space)?.get(path)?.length ?? 0
+    return this.#counts.get(space) ?? 0
   }
 
   /** The paths of a space's files that hold items, for removing a deleted folder's files. */
