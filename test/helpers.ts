@@ -108,10 +108,14 @@ export function get(
   })
 }
 
-/** Sends bytes as they are (for requests node:http refuses to make) and returns the status. */
+/**
+ * Sends bytes as they are (for requests node:http refuses to make) and returns the status. The
+ * request must end the connection (`Connection: close` or HTTP/1.0): the socket is not
+ * half-closed, since Node drops the pending response of a client that half-closes.
+ */
 export function rawRequest(port: number, text: string): Promise<{ status: number; text: string }> {
   return new Promise((resolve, reject) => {
-    const socket = connect(port, '127.0.0.1', () => socket.end(text))
+    const socket = connect(port, '127.0.0.1', () => socket.write(text))
     const chunks: Buffer[] = []
     socket.on('data', (chunk) => chunks.push(chunk))
     socket.on('error', reject)
@@ -224,4 +228,13 @@ export async function writeLikeSync(path: string, content: string) {
   const temp = join(dirname(path), `.syncthing.${Math.random().toString(36).slice(2)}.tmp`)
   await writeFile(temp, content)
   await rename(temp, path)
+}
+
+/**
+ * The size of the long cases (fuzz runs, file counts): quick by default, bounded when CI sets
+ * SYNCWEB_LONG=ci, and the full sizes the issue names with SYNCWEB_LONG=full.
+ */
+export function scaled<T>(quick: T, ci: T, full: T): T {
+  const long = process.env.SYNCWEB_LONG
+  return !long ? quick : long === 'ci' ? ci : full
 }
