@@ -5,6 +5,8 @@
 export interface Limits {
   /** Files larger than this are served but not parsed into the timeline. */
   readonly maxParseBytes: number
+  /** A file (or Markdown page) that takes longer to parse is skipped with a reason. */
+  readonly parseTimeoutMs: number
   /** Items one space may hold in the timeline; the rest are left out, with a reason. */
   readonly maxItemsPerSpace: number
   /** Request bodies larger than this get a 413. */
@@ -19,6 +21,7 @@ export interface Limits {
 
 export const DEFAULT_LIMITS: Limits = Object.freeze({
   maxParseBytes: 4 * 1024 * 1024,
+  parseTimeoutMs: 5000,
   maxItemsPerSpace: 20_000,
   maxBodyBytes: 64 * 1024,
   headersTimeoutMs: 10_000,
@@ -28,6 +31,7 @@ export const DEFAULT_LIMITS: Limits = Object.freeze({
 
 const BOUNDS: Record<keyof Limits, [min: number, max: number]> = {
   maxParseBytes: [1024, 256 * 1024 * 1024],
+  parseTimeoutMs: [100, 600_000],
   maxItemsPerSpace: [1, 10_000_000],
   maxBodyBytes: [1024, 64 * 1024 * 1024],
   headersTimeoutMs: [100, 600_000],

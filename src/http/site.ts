@@ -38,7 +38,7 @@ const MAX_MARKDOWN_BYTES = 8 * 1024 * 1024
 
 /** Answers requests for a space's files: the route of DESIGN.md "Resolving a space path". */
 export function spaceSite(state: GatewayState) {
-  const renderMarkdown = markdownRenderer()
+  const renderMarkdown = markdownRenderer(state.index.pool)
   const cache = new ResolveCache(state.index)
   // Rendered post pages as bytes, by file version and by where they are shown.
   const pages = new Map<string, Uint8Array<ArrayBuffer>>()
@@ -74,10 +74,10 @@ export function spaceSite(state: GatewayState) {
     const gateway = onGatewayOrigin ? '' : gatewayOrigin(port)
     const base = onGatewayOrigin ? `/@${space.name}` : ''
     const view = { gateway, space: space.name, spaceTitle: space.title ?? space.name, base }
-    const fail = (status: 404 | 503, message: string, hint?: string) =>
+    const fail = (status: 404 | 503, message: string, hint?: string, code?: string) =>
       sendError(
         c,
-        { status, code: status === 404 ? 'not_found' : 'offline', message, hint },
+        { status, code: code ?? (status === 404 ? 'not_found' : 'offline'), message, hint },
         gateway,
         headers,
       )
@@ -127,7 +127,16 @@ export function spaceSite(state: GatewayState) {
           const key = `${file}:${stats.mtimeMs}:${stats.size}:${gateway}:${base}`
           let page = pages.get(key)
           if (!page) {
-            const post = postView(file, await renderMarkdown(file, stats))
+            const rendered = await renderMarkdown(file, stats)
+            if (rendered instanceof Error) {
+              return fail(
+                503,
+                'This page could not be rendered',
+                `Rendering ${safeDecode(rawPath)} was stopped because ${rendered.message}; add ?raw to the address to read its Markdown source.`,
+                'too_slow',
+              )
+            }
+            const post = postView(file, rendered)
             page = encoder.encode(renderPage('post', { ...view, ...post, title: post.title }))
             pages.set(key, page)
             if (pages.size > 500) pages.delete(pages.keys().next().value!)

@@ -5,7 +5,7 @@ import type { SpaceSettings } from '../config.js'
 import { containedReal, realFolder } from '../resolve.js'
 import type { Item } from './item.js'
 import { renderPostHtml } from './post.js'
-import { ParsePool } from './parse-pool.js'
+import { OFFLOAD_BYTES, ParsePool } from './parse-pool.js'
 import { indexLimits, SpaceIndexer, type IndexLimits } from './space-indexer.js'
 import { Store, type StoreChange } from './store.js'
 
@@ -29,10 +29,11 @@ export class TimelineIndex extends EventEmitter<{
   // A post item object is replaced whenever its file changes, so while it lives its HTML holds.
   #htmlOfItem = new WeakMap<Item, string>()
 
-  readonly #pool = ParsePool.create()
+  readonly #pool: ParsePool | undefined
 
   constructor(readonly limits: IndexLimits = indexLimits()) {
     super()
+    this.#pool = ParsePool.create(limits.parseTimeoutMs)
     this.store.on('change', (change) => this.emit('change', change))
   }
 
@@ -74,6 +75,11 @@ export class TimelineIndex extends EventEmitter<{
     return files
   }
 
+  /** Workers for work that could stall the main thread; undefined when none can be started. */
+  get pool(): ParsePool | undefined {
+    return this.#pool
+  }
+
   close() {
     for (const indexer of this.spaces.values()) indexer.stop()
     this.#pool?.close()
@@ -100,7 +106,13 @@ export class TimelineIndex extends EventEmitter<{
     const key = `${found.stats.mtimeMs}:${found.stats.size}`
     const cached = this.#html.get(item.id)
     if (cached?.key === key) return cached.html
-    const html = renderPostHtml(await readFile(found.real, 'utf8'), item.space, item.path)
+    const source = await readFile(found.real, 'utf8')
+    // As for pages: a large post renders in a worker, and one that overruns the deadline is
+    // shown by its summary alone.
+    const html =
+      this.#pool && found.stats.size > OFFLOAD_BYTES
+        ? await this.#pool.renderPostHtml(source, item.space, item.path).catch(() => '')
+        : renderPostHtml(source, item.space, item.path)
     this.#html.delete(item.id)
     this.#html.set(item.id, { key, html })
     if (this.#html.size > HTML_CACHE_ENTRIES) this.#html.delete(this.#html.keys().next().value!)

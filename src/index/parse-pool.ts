@@ -2,19 +2,48 @@ import { existsSync } from 'node:fs'
 import { availableParallelism } from 'node:os'
 import { fileURLToPath } from 'node:url'
 import { Worker } from 'node:worker_threads'
+import type { RenderedMarkdown } from '../render/markdown.js'
 import type { ParsedFile, ParsedSource } from './parse-file.js'
 
-export interface ParseRequest {
+/** What a worker can do: parse files of a space, or render one Markdown source. */
+export type WorkerTask =
+  | {
+      kind: 'parse'
+      space: string
+      root: string
+      maxBytes: number
+      jobs: Array<{ path: string; source: ParsedSource }>
+    }
+  | { kind: 'page'; source: string }
+  | { kind: 'post-html'; source: string; space: string; path: string }
+
+export interface WorkerRequest {
   id: number
-  space: string
-  root: string
-  maxBytes: number
-  jobs: Array<{ path: string; source: ParsedSource }>
+  task: WorkerTask
 }
 
-export interface ParseResponse {
+/** One step done: one file of a parse task, or the whole of a render task. */
+export interface WorkerStep {
   id: number
-  results: ParsedFile[]
+  value: ParsedFile | RenderedMarkdown | string
+}
+
+/**
+ * Files (or Markdown sources) larger than this are parsed and rendered in a worker even outside
+ * start-up scans, under a deadline. Below it the worst inputs we know cost ~60 ms (htmlparser2
+ * is quadratic in nesting depth: 100,000 nested `<div>`s take 5 s), so they stay inline.
+ */
+export const OFFLOAD_BYTES = 64 * 1024
+
+/** A task a worker did not finish: too slow, or it died (out of memory). */
+export class TaskFailed extends Error {
+  constructor(
+    readonly reason: string,
+    /** The values of the steps done before the one that failed. */
+    readonly done: unknown[],
+  ) {
+    super(reason)
+  }
 }
 
 // Tests run the TypeScript sources, which a worker cannot load: they use the built copy.
@@ -27,22 +56,34 @@ function workerScript(): string | undefined {
 }
 
 const IDLE_MS = 500
+// A worker parses at most 4 MB files (limits.maxParseBytes); a runaway one is stopped here
+// rather than taking the machine's memory.
+const WORKER_HEAP_MB = 512
+
+interface Pending {
+  request: WorkerRequest
+  steps: number
+  done: unknown[]
+  resolve: (values: unknown[]) => void
+  reject: (error: Error) => void
+}
 
 /**
- * Worker threads that read and parse files for start-up scans, so that 100,000 files use every
- * core while the main thread walks folders, fills the store and answers requests. YAML front
- * matter alone costs ~0.1 ms a post. The workers exit after half an idle second: a running
- * gateway parses one changed file at a time, on the main thread.
+ * Worker threads that read, parse and render what could stall the main thread: start-up scans
+ * of many files, and any file over OFFLOAD_BYTES. Each step of a task has `deadlineMs`: a
+ * worker that overruns it (a file crafted to be slow) is terminated and its task fails with
+ * TaskFailed. The workers exit after half an idle second.
  */
 export class ParsePool {
   #script: string
   #size: number
   #workers: Worker[] = []
   #idle: Worker[] = []
-  #waiting: Array<{ request: ParseRequest; done: (r: ParsedFile[] | Error) => void }> = []
-  #busy = new Map<Worker, { id: number; done: (r: ParsedFile[] | Error) => void }>()
+  #waiting: Pending[] = []
+  #busy = new Map<Worker, Pending & { timer?: NodeJS.Timeout }>()
   #nextId = 0
   #filesSeen = 0
+  #idleTimer: NodeJS.Timeout | undefined
 
   /**
    * Whether the next file of a scan should go to the workers: only once the scans of the whole
@@ -52,31 +93,70 @@ export class ParsePool {
   wanted(): boolean {
     return ++this.#filesSeen > 500
   }
-  #idleTimer: NodeJS.Timeout | undefined
 
-  private constructor(script: string, size: number) {
+  private constructor(
+    script: string,
+    size: number,
+    readonly deadlineMs: number,
+  ) {
     this.#script = script
     this.#size = size
   }
 
   /** undefined when workers cannot be used (no built worker script): parse on the main thread. */
-  static create(size = availableParallelism()): ParsePool | undefined {
+  static create(deadlineMs: number, size = availableParallelism()): ParsePool | undefined {
     const script = workerScript()
-    return script && size > 0 ? new ParsePool(script, size) : undefined
+    return script && size > 0 ? new ParsePool(script, size, deadlineMs) : undefined
   }
 
-  run(
+  /**
+   * Reads and parses files of a space. A file that overruns the deadline or kills its worker
+   * gets that as its problem, and the rest of the batch goes on in a fresh worker.
+   */
+  async parse(
     space: string,
     root: string,
     maxBytes: number,
-    jobs: ParseRequest['jobs'],
+    jobs: Array<{ path: string; source: ParsedSource }>,
   ): Promise<ParsedFile[]> {
+    try {
+      return (await this.#run(
+        { kind: 'parse', space, root, maxBytes, jobs },
+        jobs.length,
+      )) as ParsedFile[]
+    } catch (error) {
+      if (!(error instanceof TaskFailed)) throw error
+      const done = error.done as ParsedFile[]
+      const failed: ParsedFile = { items: [], problem: `was skipped: ${error.reason}` }
+      const rest = jobs.slice(done.length + 1)
+      return [
+        ...done,
+        failed,
+        ...(rest.length ? await this.parse(space, root, maxBytes, rest) : []),
+      ]
+    }
+  }
+
+  /** Renders a Markdown page; rejects with TaskFailed when it overruns the deadline. */
+  async renderPage(source: string): Promise<RenderedMarkdown> {
+    return (await this.#run({ kind: 'page', source }, 1))[0] as RenderedMarkdown
+  }
+
+  /** Renders a post's timeline HTML; rejects with TaskFailed when it overruns the deadline. */
+  async renderPostHtml(source: string, space: string, path: string): Promise<string> {
+    return (await this.#run({ kind: 'post-html', source, space, path }, 1))[0] as string
+  }
+
+  #run(task: WorkerTask, steps: number): Promise<unknown[]> {
     clearTimeout(this.#idleTimer)
-    const request: ParseRequest = { id: this.#nextId++, space, root, maxBytes, jobs }
+    if (steps === 0) return Promise.resolve([])
     return new Promise((resolve, reject) => {
       this.#waiting.push({
-        request,
-        done: (result) => (result instanceof Error ? reject(result) : resolve(result)),
+        request: { id: this.#nextId++, task },
+        steps,
+        done: [],
+        resolve,
+        reject,
       })
       this.#pump()
     })
@@ -85,21 +165,23 @@ export class ParsePool {
   close() {
     clearTimeout(this.#idleTimer)
     for (const worker of this.#workers) void worker.terminate()
+    for (const job of this.#busy.values()) clearTimeout(job.timer)
+    const pending = [...this.#busy.values(), ...this.#waiting]
     this.#workers = []
     this.#idle = []
-    for (const { done } of this.#busy.values()) done(new Error('parse pool closed'))
     this.#busy.clear()
-    for (const { done } of this.#waiting) done(new Error('parse pool closed'))
     this.#waiting = []
+    for (const job of pending) job.reject(new Error('parse pool closed'))
   }
 
   #pump() {
     while (this.#waiting.length) {
       const worker = this.#idle.pop() ?? this.#spawn()
       if (!worker) return
-      const { request, done } = this.#waiting.shift()!
-      this.#busy.set(worker, { id: request.id, done })
-      worker.postMessage(request)
+      const job = this.#waiting.shift()!
+      this.#busy.set(worker, job)
+      this.#arm(worker)
+      worker.postMessage(job.request)
     }
     if (this.#busy.size === 0) {
       this.#idleTimer = setTimeout(() => this.close(), IDLE_MS)
@@ -107,24 +189,48 @@ export class ParsePool {
     }
   }
 
+  /** (Re)starts the deadline of the step the worker is on. */
+  #arm(worker: Worker) {
+    const job = this.#busy.get(worker)
+    if (!job) return
+    clearTimeout(job.timer)
+    job.timer = setTimeout(
+      () => this.#fail(worker, `it took over ${this.deadlineMs / 1000} s to parse`),
+      this.deadlineMs,
+    )
+  }
+
+  #fail(worker: Worker, reason: string) {
+    const job = this.#busy.get(worker)
+    clearTimeout(job?.timer)
+    this.#busy.delete(worker)
+    this.#workers = this.#workers.filter((w) => w !== worker)
+    this.#idle = this.#idle.filter((w) => w !== worker)
+    void worker.terminate()
+    job?.reject(new TaskFailed(reason, job.done))
+    this.#pump()
+  }
+
   #spawn(): Worker | undefined {
     if (this.#workers.length >= this.#size) return undefined
-    const worker = new Worker(this.#script)
+    const worker = new Worker(this.#script, {
+      resourceLimits: { maxOldGenerationSizeMb: WORKER_HEAP_MB },
+    })
     worker.unref()
-    worker.on('message', (response: ParseResponse) => {
+    worker.on('message', ({ id, value }: WorkerStep) => {
       const job = this.#busy.get(worker)
+      if (!job || job.request.id !== id) return
+      job.done.push(value)
+      if (job.done.length < job.steps) return this.#arm(worker)
+      clearTimeout(job.timer)
       this.#busy.delete(worker)
       this.#idle.push(worker)
-      job?.done(response.results)
+      job.resolve(job.done)
       this.#pump()
     })
     worker.on('error', (error) => {
-      // A worker that died takes its batch with it: the caller parses that batch itself.
-      this.#busy.get(worker)?.done(error)
-      this.#busy.delete(worker)
-      this.#workers = this.#workers.filter((w) => w !== worker)
-      this.#idle = this.#idle.filter((w) => w !== worker)
-      this.#pump()
+      const memory = (error as NodeJS.ErrnoException).code === 'ERR_WORKER_OUT_OF_MEMORY'
+      this.#fail(worker, memory ? `it needed over ${WORKER_HEAP_MB} MB to parse` : error.message)
     })
     this.#workers.push(worker)
     return worker

@@ -7,7 +7,7 @@ import { realFolder } from '../resolve.js'
 import { isHiddenName } from '../sync-files.js'
 import { ROOT_FEEDS } from './feed.js'
 import { readAndParse, readSource, type ParsedFile, type ParsedSource } from './parse-file.js'
-import type { ParsePool } from './parse-pool.js'
+import { OFFLOAD_BYTES, type ParsePool } from './parse-pool.js'
 import { alternateFeed, sourceOf, type Source } from './sources.js'
 import type { Store } from './store.js'
 import { parseFollows, type Follow } from './follows.js'
@@ -15,7 +15,10 @@ import type { TwtxtMeta } from './twtxt.js'
 import { slice } from './slices.js'
 import { TreeWatcher } from './watch.js'
 
-export interface IndexLimits extends Pick<Limits, 'maxParseBytes' | 'maxItemsPerSpace'> {
+export interface IndexLimits extends Pick<
+  Limits,
+  'maxParseBytes' | 'maxItemsPerSpace' | 'parseTimeoutMs'
+> {
   /** How often a space's folder is checked for having gone or come back (ms). */
   rootCheckMs: number
   /** How often a space whose watcher failed is rescanned (ms). */
@@ -29,6 +32,7 @@ export function indexLimits(limits: Limits = DEFAULT_LIMITS, watch = true): Inde
   return {
     maxParseBytes: limits.maxParseBytes,
     maxItemsPerSpace: limits.maxItemsPerSpace,
+    parseTimeoutMs: limits.parseTimeoutMs,
     rootCheckMs: 1000,
     rescanMs: 15_000,
     watch,
@@ -69,6 +73,8 @@ export class SpaceIndexer extends EventEmitter<{
   #stopped = false
   #lastScan = 0
   #generation = 0
+  /** Files being parsed in a worker, by path: only the latest parse of a file is recorded. */
+  #offloaded = new Map<string, Promise<void>>()
   // Root feeds present, the feed the home page names, and the one whose entries are indexed.
   #feeds = new Set<string>()
   #alternate: string | undefined
@@ -248,18 +254,12 @@ export class SpaceIndexer extends EventEmitter<{
         this.store.bulk(() =>
           results.forEach((result, i) => this.#record(jobs[i]!.path, result, { quiet: true })),
         )
+      // A file that is too slow or too big for a worker comes back as its problem; the pool
+      // only rejects when it is closed, and then the space is being dropped.
       inflight.push(
-        pool.run(this.name, real, this.limits.maxParseBytes, jobs).then(
+        pool.parse(this.name, real, this.limits.maxParseBytes, jobs).then(
           (results) => void (generation === this.#generation && record(results)),
-          () =>
-            void (
-              generation === this.#generation &&
-              record(
-                jobs.map((j) =>
-                  readAndParse(this.name, real, j.path, j.source, this.limits.maxParseBytes),
-                ),
-              )
-            ),
+          () => undefined,
         ),
       )
       if (inflight.length >= 8) await inflight.shift()
@@ -312,6 +312,7 @@ export class SpaceIndexer extends EventEmitter<{
     }
     await flush()
     await Promise.all(inflight)
+    await Promise.all(this.#offloaded.values())
     if (generation !== this.#generation) return
     if (full) {
       for (const stored of [...this.store.pathsOf(this.name), ...this.problems.keys()]) {
@@ -352,12 +353,32 @@ export class SpaceIndexer extends EventEmitter<{
     return path === this.#alternate ? 'feed' : sourceOf(path)
   }
 
+  /**
+   * Parses one file and records it: inline when small, in a worker under the parse deadline
+   * when large, so that a file crafted to be slow never stalls the gateway. A parse still in a
+   * worker is superseded by any newer parse or removal of the same file.
+   */
   #apply(path: string, source: ParsedSource, options: { quiet?: boolean } = {}) {
-    this.#record(
-      path,
-      readAndParse(this.name, this.#realRoot!, path, source, this.limits.maxParseBytes),
-      options,
-    )
+    const real = this.#realRoot!
+    const { maxParseBytes } = this.limits
+    this.#offloaded.delete(path)
+    const size = this.pool ? sizeOf(join(real, path)) : 0
+    if (!this.pool || size <= OFFLOAD_BYTES || size > maxParseBytes) {
+      this.#record(path, readAndParse(this.name, real, path, source, maxParseBytes), options)
+      return
+    }
+    const generation = this.#generation
+    const parsed: Promise<void> = this.pool
+      .parse(this.name, real, maxParseBytes, [{ path, source }])
+      .then(
+        ([result]) => {
+          if (generation !== this.#generation || this.#offloaded.get(path) !== parsed) return
+          this.#offloaded.delete(path)
+          this.#record(path, result!, options)
+        },
+        () => void this.#offloaded.delete(path),
+      )
+    this.#offloaded.set(path, parsed)
   }
 
   /** Puts one file's parse result in the store, and its problem (or none) in `problems`. */
@@ -393,6 +414,7 @@ export class SpaceIndexer extends EventEmitter<{
   }
 
   #forget(path: string) {
+    this.#offloaded.delete(path)
     this.problems.delete(path)
     if (path === 'follows.json') this.follows = undefined
     this.store.setFile(this.name, path, [])
@@ -402,6 +424,10 @@ export class SpaceIndexer extends EventEmitter<{
       this.#selectFeed()
     }
   }
+}
+
+function sizeOf(path: string): number {
+  return statSync(path, { throwIfNoEntry: false })?.size ?? 0
 }
 
 function isFile(path: string): boolean {

@@ -45,9 +45,10 @@ export function parseTwtxt(file: SourceFile): ParseResult & { meta: TwtxtMeta } 
       bad.push(index + 1)
       return
     }
-    // Mentions are written `@<nick url>` or `@<url>`; readers show `@nick`.
+    // Mentions are written `@<nick url>` or `@<url>`; readers show `@nick`. Bounded parts
+    // without `<` keep this linear: `(\S+)\s+` took 13 s on a line of 100,000 `@<`.
     const text = raw.replace(
-      /@<(?:(\S+)\s+)?(\S+?)>/g,
+      /@<(?:([^\s<>]{1,64})\s+)?([^\s<>]{1,2048})>/g,
       (_, nick: string | undefined, url: string) => `@${nick ?? url}`,
     )
     const stamp = new Date(date).toISOString()
