@@ -1,4 +1,5 @@
 import { watch } from 'chokidar'
+import { statSync } from 'node:fs'
 import { ConfigError, loadConfig, type Config } from './config.js'
 
 /**
@@ -10,6 +11,8 @@ export function watchConfig(
   file: string,
   onConfig: (config: Config) => void,
   onError: (message: string) => void,
+  /** The mtime of the file as it was loaded: an edit before the watcher was ready is not lost. */
+  loadedMtimeMs?: number,
 ): () => Promise<void> {
   let timer: NodeJS.Timeout | undefined
   const reload = () => {
@@ -30,6 +33,9 @@ export function watchConfig(
   }
   const watcher = watch(file, { ignoreInitial: true, awaitWriteFinish: false })
   watcher
+    .on('ready', () => {
+      if (mtimeOf(file) !== loadedMtimeMs) reload()
+    })
     .on('add', reload)
     .on('change', reload)
     .on('error', (e) => onError(String(e)))
@@ -37,4 +43,8 @@ export function watchConfig(
     clearTimeout(timer)
     await watcher.close()
   }
+}
+
+function mtimeOf(file: string): number | undefined {
+  return statSync(file, { throwIfNoEntry: false })?.mtimeMs
 }

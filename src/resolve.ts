@@ -1,5 +1,5 @@
-import type { Stats } from 'node:fs'
-import { realpath, stat } from 'node:fs/promises'
+import { constants, type Stats } from 'node:fs'
+import { access, realpath, stat } from 'node:fs/promises'
 import { extname, isAbsolute, join, relative, sep } from 'node:path'
 import { hasHiddenSegment, isHiddenName } from './sync-files.js'
 
@@ -63,13 +63,30 @@ export async function resolveInSpace(root: string, rawPath: string): Promise<Res
   return { kind: 'miss', realRoot }
 }
 
-/** The real path of a space's folder, or undefined when it is missing or not a folder. */
+/** The real path of a space's folder, or undefined when it is missing, not a folder or unreadable. */
 export async function realFolder(root: string): Promise<string | undefined> {
   try {
     const real = await realpath(root)
-    return (await stat(real)).isDirectory() ? real : undefined
+    if (!(await stat(real)).isDirectory()) return undefined
+    await access(real, constants.R_OK | constants.X_OK)
+    return real
   } catch {
     return undefined
+  }
+}
+
+/** Why realFolder found no folder at `root`, as the end of "The folder of NAME …". */
+export async function folderProblem(root: string): Promise<string> {
+  try {
+    const real = await realpath(root)
+    if (!(await stat(real)).isDirectory()) return 'is not a folder'
+    await access(real, constants.R_OK | constants.X_OK)
+    return 'is there again'
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code
+    if (code === 'EACCES' || code === 'EPERM') return 'cannot be read (permission denied)'
+    if (code === 'ENOTDIR') return 'is not a folder'
+    return code === 'ENOENT' ? 'is missing' : `cannot be opened (${code ?? 'unknown error'})`
   }
 }
 

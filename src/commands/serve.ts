@@ -1,3 +1,4 @@
+import { statSync } from 'node:fs'
 import { spawn } from 'node:child_process'
 import {
   DEFAULT_HOST,
@@ -24,6 +25,7 @@ export interface ServeOptions {
 
 export async function serve(options: ServeOptions): Promise<number> {
   const file = findConfigFile(options.configFlag)
+  const loadedMtimeMs = statSync(file, { throwIfNoEntry: false })?.mtimeMs
   const loaded = await loadConfig(file)
   let config: Config = loaded ?? demoConfig()
   const port = options.port === undefined ? config.port : parsePort(options.port)
@@ -72,6 +74,7 @@ export async function serve(options: ServeOptions): Promise<number> {
       if (changed) process.stderr.write(`Config reloaded: ${changed}\n`)
     },
     (message) => process.stderr.write(`syncweb: config error: ${message}\n`),
+    loadedMtimeMs,
   )
   if (options.open) {
     spawn('xdg-open', [url], { stdio: 'ignore', detached: true })

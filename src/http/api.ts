@@ -17,6 +17,9 @@ export function spaceSummary(state: GatewayState, name: string) {
     online: indexer ? indexer.status !== 'offline' : false,
     status: indexer?.status ?? 'offline',
     ...(indexer?.degraded ? { degraded: indexer.degraded } : {}),
+    ...(indexer?.status === 'offline' && indexer.offlineReason
+      ? { offline: `the folder ${indexer.offlineReason}` }
+      : {}),
     items: stats.items,
     lastUpdated: stats.lastUpdated !== undefined ? new Date(stats.lastUpdated).toISOString() : null,
     files: indexer?.files ?? 0,

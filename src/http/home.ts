@@ -3,7 +3,7 @@ import { formatRelative } from '../render/format.js'
 import { renderPage } from '../render/templates.js'
 import { followsOf } from './api.js'
 import { hueOf, itemView } from './item-view.js'
-import { realFolder } from '../resolve.js'
+import { folderProblem, realFolder } from '../resolve.js'
 import type { GatewayEnv, GatewayState } from './app.js'
 import { GATEWAY_HEADERS } from './headers.js'
 import { addresseeOf, spaceOrigin } from './host.js'
@@ -19,20 +19,25 @@ export function homePage(state: GatewayState) {
     const spaceHref = (name: string) =>
       config.isolation === 'subdomain' ? spaceOrigin(name, port) + '/' : `/@${name}/`
     const spaces = await Promise.all(
-      config.spaces.map(async (space) => ({
-        name: space.name,
-        title: space.title ?? space.name,
-        path: space.root,
-        online: (await realFolder(space.root)) !== undefined,
-        href: spaceHref(space.name),
-        initial: (space.title ?? space.name).slice(0, 1).toUpperCase(),
-        hue: hueOf(space.name),
-        follows: followsOf(state, space.name).map((f) => ({
-          label: f.title ?? f.name,
-          href: f.space ? spaceHref(f.space) : f.url,
-        })),
-        ...statsLine(state, space.name),
-      })),
+      config.spaces.map(async (space) => {
+        const online = (await realFolder(space.root)) !== undefined
+        return {
+          name: space.name,
+          title: space.title ?? space.name,
+          path: space.root,
+          online,
+          // "folder missing: PATH", "folder cannot be read (permission denied): PATH"
+          offline: online ? '' : `folder ${(await folderProblem(space.root)).replace(/^is /, '')}`,
+          href: spaceHref(space.name),
+          initial: (space.title ?? space.name).slice(0, 1).toUpperCase(),
+          hue: hueOf(space.name),
+          follows: followsOf(state, space.name).map((f) => ({
+            label: f.title ?? f.name,
+            href: f.space ? spaceHref(f.space) : f.url,
+          })),
+          ...statsLine(state, space.name),
+        }
+      }),
     )
     const now = Date.now()
     const titles = new Map(config.spaces.map((s) => [s.name, s.title ?? s.name]))

@@ -110,7 +110,15 @@ export async function sendFile(
     streaming = true
     // pipeline destroys the read stream (and closes the descriptor) when the client goes away.
     // 256 KB reads: a quarter of the syscalls and chunks of the 64 KB default for big files.
-    pipeline(handle.createReadStream({ start, end, highWaterMark: 256 * 1024 }), response, () => {})
+    const length = end - start + 1
+    const stream = handle.createReadStream({ start, end, highWaterMark: 256 * 1024 })
+    const socket = response.socket
+    pipeline(stream, response, () => {
+      // The file shrank while it was sent: close the connection (the response has let go of it
+      // by now), so that the client sees the download cut short at once rather than waiting
+      // for bytes that never come until the keep-alive timeout.
+      if (stream.bytesRead < length) socket?.destroy()
+    })
     return RESPONSE_ALREADY_SENT
   } finally {
     if (!streaming) await handle.close().catch(() => {})

@@ -3,7 +3,7 @@ import { lstatSync, readdirSync, statSync } from 'node:fs'
 import { join } from 'node:path'
 import type { SpaceSettings } from '../config.js'
 import { DEFAULT_LIMITS, type Limits } from '../limits.js'
-import { realFolder } from '../resolve.js'
+import { folderProblem, realFolder } from '../resolve.js'
 import { isHiddenName } from '../sync-files.js'
 import { ROOT_FEEDS } from './feed.js'
 import { readAndParse, readSource, type ParsedFile, type ParsedSource } from './parse-file.js'
@@ -58,6 +58,8 @@ export class SpaceIndexer extends EventEmitter<{
   status: SpaceStatus = 'indexing'
   /** Set when the watcher failed and the space is kept current by periodic rescans. */
   degraded: string | undefined
+  /** While offline: why, as the end of "The folder of NAME …" ("is missing"). */
+  offlineReason: string | undefined
   readonly problems = new Map<string, string>()
   twtxt: TwtxtMeta | undefined
   /** From follows.json, when the space has one. */
@@ -157,6 +159,7 @@ export class SpaceIndexer extends EventEmitter<{
     this.#realRoot = real
     this.#rootIno = ino
     if (!real) {
+      this.offlineReason = await folderProblem(this.settings.root)
       this.#setStatus('offline')
       return
     }
