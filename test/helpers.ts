@@ -149,10 +149,11 @@ export function runCli(args: string[], env: Record<string, string> = {}): Promis
 
 /**
  * Starts `syncweb serve --port 0` as a process and resolves once it prints its URL.
- * Killed after the test file.
+ * Killed after the test file. `prefix` runs it through another command (e.g. setpriv).
  */
-export async function serveCli(args: string[], env: Record<string, string>) {
-  const child = spawn(process.execPath, [BIN, 'serve', '--port', '0', ...args], {
+export async function serveCli(args: string[], env: Record<string, string>, prefix: string[] = []) {
+  const [command, ...rest] = [...prefix, process.execPath, BIN, 'serve', '--port', '0', ...args]
+  const child = spawn(command!, rest, {
     env: { PATH: process.env.PATH ?? '', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   })

@@ -1,0 +1,319 @@
+import { execFileSync } from 'node:child_process'
+import { chmod, mkdir, readdir, rename, rm, truncate, writeFile } from 'node:fs/promises'
+import { request } from 'node:http'
+import { join } from 'node:path'
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
+import { get, getJson, runCli, serveCli, startGateway, tempDir, writeFiles } from './helpers.js'
+
+// What the sync tool (or the user's disk) can do to a running gateway. In every case the
+// server keeps running, keeps serving the other spaces, says what is wrong, and recovers by
+// itself once the fault is gone.
+
+const waitOpts = { timeout: 15_000, interval: 100 }
+const STATUS = (text: string) => JSON.stringify({ text, date: '2026-04-01T00:00:00Z' })
+
+async function summary(port: number, name: string) {
+  return (await getJson(port, `/api/spaces/${name}`)).body
+}
+
+describe('a space folder that goes wrong while served and watched', () => {
+  let port: number
+  let parent: string
+
+  beforeAll(async () => {
+    parent = await tempDir()
+    await writeFiles(parent, {
+      'steady/index.html': 'steady home',
+      'moving/index.html': 'moving home',
+      'moving/status/a.json': STATUS('moving item'),
+    })
+    const server = await startGateway([
+      { name: 'steady', root: join(parent, 'steady') },
+      { name: 'moving', root: join(parent, 'moving') },
+    ])
+    port = server.port
+    await server.state.index.ready()
+  })
+
+  async function expectOffline(reason: string) {
+    await vi.waitFor(
+      async () => expect((await summary(port, 'moving')).online).toBe(false),
+      waitOpts,
+    )
+    const res = await get(port, '/@moving/')
+    expect(res.status).toBe(503)
+    expect(res.text).toContain(`The folder of moving ${reason}`)
+    expect((await summary(port, 'moving')).offline).toBe(`the folder ${reason}`)
+    expect((await get(port, '/@steady/')).text).toBe('steady home')
+    expect((await getJson(port, '/timeline.json?space=moving')).body.items).toEqual([])
+  }
+
+  async function expectBack() {
+    await vi.waitFor(async () => {
+      const s = await summary(port, 'moving')
+      expect(s.status).toBe('ready')
+      expect(s.items).toBe(1)
+    }, waitOpts)
+    expect((await get(port, '/@moving/')).text).toBe('moving home')
+    expect((await getJson(port, '/timeline.json?space=moving')).body.items[0].content_text).toBe(
+      'moving item',
+    )
+  }
+
+  it('renamed away: offline, and back when renamed back', async () => {
+    await rename(join(parent, 'moving'), join(parent, 'moved'))
+    await expectOffline('is missing')
+    await rename(join(parent, 'moved'), join(parent, 'moving'))
+    await expectBack()
+  })
+
+  it('replaced by a file: offline, and back when it is a folder again', async () => {
+    await rename(join(parent, 'moving'), join(parent, 'moved'))
+    await writeFile(join(parent, 'moving'), 'not a folder')
+    await expectOffline('is not a folder')
+    await rm(join(parent, 'moving'))
+    await rename(join(parent, 'moved'), join(parent, 'moving'))
+    await expectBack()
+  })
+
+  it('deleted: offline, and back with new content when it is synced again', async () => {
+    await rm(join(parent, 'moving'), { recursive: true })
+    await expectOffline('is missing')
+    await writeFiles(parent, {
+      'moving/index.html': 'moving home',
+      'moving/status/b.json': STATUS('moving item'),
+    })
+    await expectBack()
+  })
+})
+
+describe('a file that changes during a ranged download', () => {
+  let port: number
+  let root: string
+  const SIZE = 32 * 1024 * 1024
+
+  beforeAll(async () => {
+    root = await tempDir()
+    const server = await startGateway([{ name: 'files', root }])
+    port = server.port
+  })
+
+  /** Starts a ranged download and pauses it at its first bytes. */
+  function startDownload(path: string, range: string) {
+    const chunks: Buffer[] = []
+    let paused: () => void
+    const started = new Promise<void>((resolve) => (paused = resolve))
+    let res: import('node:http').IncomingMessage
+    const ended = new Promise<{ status: number; bytes: Buffer; complete: boolean }>(
+      (resolve, reject) => {
+        const req = request(
+          { host: '127.0.0.1', port, path, headers: { Host: `127.0.0.1:${port}`, Range: range } },
+          (r) => {
+            res = r
+            const done = () =>
+              resolve({ status: r.statusCode!, bytes: Buffer.concat(chunks), complete: r.complete })
+            r.on('data', (c: Buffer) => {
+              if (chunks.push(c) === 1) {
+                r.pause()
+                paused()
+              }
+            })
+            r.on('end', done)
+            r.on('close', done)
+            r.on('error', done)
+          },
+        )
+        req.on('error', reject)
+        req.end()
+      },
+    )
+    return { ended, started, resume: () => res.resume() }
+  }
+
+  it('truncated: the download stops short, the server lives, the next request sees the new size', async () => {
+    await writeFile(join(root, 'big.bin'), Buffer.alloc(SIZE, 7))
+    const download = startDownload('/@files/big.bin', `bytes=1000-${SIZE - 1}`)
+    await download.started
+    await truncate(join(root, 'big.bin'), 1024)
+    const resumed = performance.now()
+    download.resume()
+    const result = await download.ended
+    expect(result.status).toBe(206)
+    // Fewer bytes than announced, and the client can tell (the response is incomplete).
+    expect(result.bytes.length).toBeLessThan(SIZE - 1000)
+    expect(result.complete).toBe(false)
+    // …at once, not when some timeout runs out
+    expect(performance.now() - resumed).toBeLessThan(2000)
+    const after = await get(port, '/@files/big.bin')
+    expect(after.status).toBe(200)
+    expect(after.body.length).toBe(1024)
+  })
+
+  it('replaced by a rename (as sync tools do): the download finishes with the old bytes, whole', async () => {
+    await writeFile(join(root, 'swap.bin'), Buffer.alloc(SIZE, 1))
+    const download = startDownload('/@files/swap.bin', `bytes=0-${SIZE - 1}`)
+    await download.started
+    await writeFile(join(root, '.swap.tmp'), Buffer.alloc(2048, 2))
+    await rename(join(root, '.swap.tmp'), join(root, 'swap.bin'))
+    download.resume()
+    const result = await download.ended
+    expect(result.complete).toBe(true)
+    expect(result.bytes.length).toBe(SIZE)
+    expect(result.bytes.every((b) => b === 1)).toBe(true)
+    const after = await get(port, '/@files/swap.bin')
+    expect(after.body).toEqual(Buffer.alloc(2048, 2))
+  })
+})
+
+describe('the config file corrupted while running', () => {
+  it('keeps the last good configuration, says so, and takes the next good one', async () => {
+    const home = await tempDir()
+    const config = join(home, 'config.json')
+    await writeFiles(home, { 'one/index.html': 'one', 'two/index.html': 'two' })
+    await writeFile(config, JSON.stringify({ spaces: { one: { path: join(home, 'one') } } }))
+    const server = await serveCli(['--config', config], { HOME: home })
+    for (const broken of ['{"spaces": {', '\0\0\0garbage', '{"spaces": {"BAD NAME": {}}}', '']) {
+      const before = server.output().stderr.length
+      await writeFile(config, broken)
+      await vi
+        .waitFor(
+          () =>
+            expect(server.output().stderr.slice(before)).toMatch(
+              /keeping the last good configuration/,
+            ),
+          waitOpts,
+        )
+        .catch((error) => {
+          console.log(JSON.stringify(broken), server.output().stderr)
+          throw error
+        })
+      expect((await get(server.port, '/@one/')).text).toBe('one')
+    }
+    await writeFile(
+      config,
+      JSON.stringify({
+        spaces: { one: { path: join(home, 'one') }, two: { path: join(home, 'two') } },
+      }),
+    )
+    await vi.waitFor(
+      async () => expect((await get(server.port, '/@two/')).text).toBe('two'),
+      waitOpts,
+    )
+    expect(server.child.exitCode).toBeNull()
+  })
+})
+
+// Needs root: mounting a small tmpfs is the honest way to make a disk full or read-only.
+const canMount = (() => {
+  try {
+    return process.getuid?.() === 0 && execFileSync('id', ['-u']).toString().trim() === '0'
+  } catch {
+    return false
+  }
+})()
+
+describe.runIf(canMount)('posting when the disk of your space is full or read-only', () => {
+  let mountpoint: string
+  let env: Record<string, string>
+
+  beforeAll(async () => {
+    const home = await tempDir()
+    mountpoint = join(home, 'me')
+    await mkdir(mountpoint)
+    execFileSync('mount', ['-t', 'tmpfs', '-o', 'size=64k', 'tmpfs', mountpoint])
+    await writeFiles(mountpoint, { 'index.html': 'me' })
+    const config = join(home, 'config.json')
+    await writeFile(config, JSON.stringify({ me: 'ada', spaces: { ada: { path: mountpoint } } }))
+    env = { HOME: home, SYNCWEB_CONFIG: config }
+  })
+
+  afterAll(() => {
+    execFileSync('umount', ['-l', mountpoint])
+  })
+
+  async function statusFiles(): Promise<string[]> {
+    return (await readdir(mountpoint, { recursive: true }))
+      .map(String)
+      .filter((f) => /\.(json|tmp)$/.test(f))
+  }
+
+  it('full: a clear error, exit 1, nothing half-written and no temp file left', async () => {
+    // Fill the disk to the last block.
+    await writeFile(join(mountpoint, 'filler'), Buffer.alloc(60 * 1024)).catch(() => {})
+    await writeFile(join(mountpoint, 'filler2'), Buffer.alloc(4096)).catch(() => {})
+    const res = await runCli(['post', 'x'.repeat(9000)], env)
+    expect(res.code).toBe(1)
+    expect(res.stderr).toMatch(/no space left on device/i)
+    expect(res.stdout).toBe('')
+    expect(await statusFiles()).toEqual([])
+    await rm(join(mountpoint, 'filler'))
+    await rm(join(mountpoint, 'filler2'), { force: true })
+    const ok = await runCli(['post', 'room again'], env)
+    expect(ok.code).toBe(0)
+    expect((await statusFiles()).filter((f) => f.endsWith('.tmp'))).toEqual([])
+  })
+
+  it('read-only: a clear error, exit 1, nothing written', async () => {
+    const before = await statusFiles()
+    execFileSync('mount', ['-o', 'remount,ro', mountpoint])
+    try {
+      const res = await runCli(['post', 'on a read-only disk'], env)
+      expect(res.code).toBe(1)
+      expect(res.stderr).toMatch(/read-only file system/i)
+      expect(await statusFiles()).toEqual(before)
+    } finally {
+      execFileSync('mount', ['-o', 'remount,rw', mountpoint])
+    }
+  })
+})
+
+describe.runIf(canMount)('a space folder made unreadable', () => {
+  // Root reads everything: the gateway runs as nobody here, as a user's gateway would.
+  it('is reported, the others keep serving, and it recovers when readable again', async () => {
+    const home = await tempDir()
+    await chmod(home, 0o755)
+    await writeFiles(home, {
+      'open/index.html': 'open',
+      'locked/index.html': 'locked',
+      'locked/status/a.json': STATUS('locked item'),
+    })
+    const config = join(home, 'config.json')
+    await writeFile(
+      config,
+      JSON.stringify({
+        spaces: { open: { path: join(home, 'open') }, locked: { path: join(home, 'locked') } },
+      }),
+    )
+    const server = await serveCli(['--config', config], { HOME: home }, [
+      'setpriv',
+      '--reuid=65534',
+      '--regid=65534',
+      '--clear-groups',
+    ])
+    const { port } = server
+    await vi.waitFor(async () => expect((await summary(port, 'locked')).items).toBe(1), waitOpts)
+    await chmod(join(home, 'locked'), 0o000)
+    try {
+      await vi.waitFor(async () => {
+        const s = await summary(port, 'locked')
+        expect(s.online).toBe(false)
+      }, waitOpts)
+      const res = await get(port, '/@locked/')
+      expect(res.status).toBe(503)
+      expect(res.text).toContain('The folder of locked cannot be read (permission denied)')
+      expect((await summary(port, 'locked')).offline).toBe(
+        'the folder cannot be read (permission denied)',
+      )
+      expect((await get(port, '/@open/')).text).toBe('open')
+    } finally {
+      await chmod(join(home, 'locked'), 0o755)
+    }
+    await vi.waitFor(async () => {
+      const s = await summary(port, 'locked')
+      expect(s.status).toBe('ready')
+      expect(s.items).toBe(1)
+    }, waitOpts)
+    expect((await get(port, '/@locked/')).text).toBe('locked')
+    expect(server.child.exitCode).toBeNull()
+  })
+})
