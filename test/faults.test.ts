@@ -212,6 +212,12 @@ const canMount = (() => {
   }
 })()
 
+if (!canMount) {
+  console.warn(
+    'Disk-full, read-only and unreadable-folder cases skipped: they need root (mount, setpriv).',
+  )
+}
+
 describe.runIf(canMount)('posting when the disk of your space is full or read-only', () => {
   let mountpoint: string
   let env: Record<string, string>
