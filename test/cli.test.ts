@@ -183,6 +183,17 @@ describe('config validation', () => {
     ['a space without path', { spaces: { a: {} } }, 'spaces.a.path: is required'],
     ['me naming no space', { me: 'zed', spaces: {} }, 'me: must be the name of one of the spaces'],
     ['bad allowedHosts', { allowedHosts: 'x' }, 'allowedHosts: must be an array'],
+    ['limits not an object', { limits: 5 }, 'limits: must be an object'],
+    [
+      'a limit out of range',
+      { limits: { maxBodyBytes: 10 } },
+      'limits.maxBodyBytes: must be a whole number from 1024 to 67108864',
+    ],
+    [
+      'an unknown limit',
+      { limits: { maxFiles: 10 } },
+      'limits.maxFiles: is not a limit syncweb knows (maxParseBytes, parseTimeoutMs',
+    ],
   ]
   it.each(cases)(
     'refuses %s with exit 2, naming file, field and rule',
