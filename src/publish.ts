@@ -16,6 +16,35 @@ export const MAX_STATUS_LENGTH = 10_000
 /** A publishing mistake the user can fix (exit code 2 / HTTP 400). */
 export class PublishError extends Error {}
 
+/** The disk refused the write (exit code 1 / HTTP 507 or 500); nothing was left behind. */
+export class WriteError extends Error {
+  constructor(
+    message: string,
+    /** The system's error code (ENOSPC, EROFS …). */
+    readonly code: string | undefined,
+  ) {
+    super(message)
+  }
+}
+
+const WRITE_FAILURES: Record<string, string> = {
+  ENOSPC: 'the disk is full; free some space and post again',
+  EDQUOT: 'you are over your disk quota; free some space and post again',
+  EROFS:
+    'it is on a read-only file system; remount it read-write, or set "me" to a writable folder',
+  EACCES: 'permission denied; make it writable for this user',
+  EPERM: 'permission denied; make it writable for this user',
+}
+
+function writeFailed(root: string, error: unknown): WriteError {
+  const code = (error as NodeJS.ErrnoException).code
+  const why = (code && WRITE_FAILURES[code]) ?? (error as Error).message
+  return new WriteError(
+    `could not write to your space's folder ${root}: ${why}. Nothing was written.`,
+    code,
+  )
+}
+
 /**
  * Writes a status update into a space, as DESIGN.md "Publishing" says:
  * `status/YYYY/MM/YYYY-MM-DDTHH-MM-SSZ-XXXX.json`, through a temp file in the same folder and a
@@ -37,6 +66,15 @@ export async function publishStatus(
   if (!real)
     throw new Error(`your space's folder ${root} is missing; create it or fix "me" in the config`)
 
+  try {
+    return await write(real, status, text, now)
+  } catch (error) {
+    if (error instanceof PublishError) throw error
+    throw writeFailed(root, error)
+  }
+}
+
+async function write(real: string, status: NewStatus, text: string, now: Date): Promise<string> {
   const iso = now.toISOString().replace(/\.\d{3}Z$/, 'Z')
   const dir = join('status', iso.slice(0, 4), iso.slice(5, 7))
   const suffix = randomBytes(3).toString('hex').slice(0, 4)

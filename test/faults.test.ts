@@ -218,6 +218,34 @@ if (!canMount) {
   )
 }
 
+/** POST /api/posts as the timeline's compose box does. */
+function postStatus(port: number, token: string, text: string) {
+  return new Promise<{ status: number; body: any }>((resolve, reject) => {
+    const req = request(
+      {
+        host: '127.0.0.1',
+        port,
+        path: '/api/posts',
+        method: 'POST',
+        headers: {
+          Host: `localhost:${port}`,
+          Origin: `http://localhost:${port}`,
+          'Sec-Fetch-Site': 'same-origin',
+          'Content-Type': 'application/json',
+          'X-Syncweb-Token': token,
+        },
+      },
+      (res) => {
+        let body = ''
+        res.on('data', (d) => (body += d))
+        res.on('end', () => resolve({ status: res.statusCode!, body: JSON.parse(body) }))
+      },
+    )
+    req.on('error', reject)
+    req.end(JSON.stringify({ text }))
+  })
+}
+
 describe.runIf(canMount)('posting when the disk of your space is full or read-only', () => {
   let mountpoint: string
   let env: Record<string, string>
@@ -249,8 +277,16 @@ describe.runIf(canMount)('posting when the disk of your space is full or read-on
     await writeFile(join(mountpoint, 'filler2'), Buffer.alloc(4096)).catch(() => {})
     const res = await runCli(['post', 'x'.repeat(9000)], env)
     expect(res.code).toBe(1)
-    expect(res.stderr).toMatch(/no space left on device/i)
+    expect(res.stderr).toContain(
+      `could not write to your space's folder ${mountpoint}: the disk is full; free some space and post again. Nothing was written.`,
+    )
     expect(res.stdout).toBe('')
+    expect(await statusFiles()).toEqual([])
+    // The compose box gets the same reason, as 507 Insufficient Storage.
+    const server = await startGateway([{ name: 'ada', root: mountpoint }], { me: 'ada' })
+    const api = await postStatus(server.port, server.state.token, 'x'.repeat(9000))
+    expect(api.status).toBe(507)
+    expect(api.body.error.message).toMatch(/the disk is full/)
     expect(await statusFiles()).toEqual([])
     await rm(join(mountpoint, 'filler'))
     await rm(join(mountpoint, 'filler2'), { force: true })
@@ -265,7 +301,9 @@ describe.runIf(canMount)('posting when the disk of your space is full or read-on
     try {
       const res = await runCli(['post', 'on a read-only disk'], env)
       expect(res.code).toBe(1)
-      expect(res.stderr).toMatch(/read-only file system/i)
+      expect(res.stderr).toMatch(
+        /could not write to your space's folder .*: it is on a read-only file system; remount it read-write/,
+      )
       expect(await statusFiles()).toEqual(before)
     } finally {
       execFileSync('mount', ['-o', 'remount,rw', mountpoint])

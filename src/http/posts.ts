@@ -1,5 +1,5 @@
 import type { Context } from 'hono'
-import { PublishError, publishStatus } from '../publish.js'
+import { PublishError, publishStatus, WriteError } from '../publish.js'
 import type { GatewayEnv, GatewayState } from './app.js'
 import { sendError } from './errors.js'
 import { originOf } from './timeline.js'
@@ -10,7 +10,7 @@ import { originOf } from './timeline.js'
  */
 export function postsRoute(state: GatewayState) {
   return async function createPost(c: Context<GatewayEnv>) {
-    const fail = (status: 400 | 409 | 500, code: string, message: string) =>
+    const fail = (status: 400 | 409 | 500 | 507, code: string, message: string) =>
       sendError(c, { status, code, message, json: true })
     const me = state.config.spaces.find((s) => s.name === state.config.me)
     if (!me) return fail(409, 'no_me', 'set "me" in the config to the name of your own space')
@@ -31,6 +31,10 @@ export function postsRoute(state: GatewayState) {
       return c.json({ id: `${me.name}:${path}`, path, url }, 201, { Location: url })
     } catch (error) {
       if (error instanceof PublishError) return fail(400, 'bad_request', error.message)
+      if (error instanceof WriteError) {
+        const full = error.code === 'ENOSPC' || error.code === 'EDQUOT'
+        return fail(full ? 507 : 500, 'write_failed', error.message)
+      }
       return fail(500, 'write_failed', `could not write the status: ${(error as Error).message}`)
     }
   }
