@@ -254,15 +254,20 @@ describe('hostile content, on the first scan', () => {
     expect(ids.filter((id) => id.includes('again/') || id.includes('loop-up/'))).toEqual([])
   })
 
-  it(`lists a folder of ${MANY.toLocaleString('en')} files`, async () => {
+  it(`lists a folder of ${MANY.toLocaleString('en')} files: the first 5,000, and says so`, async () => {
     const started = performance.now()
     const res = await getJson(port, '/@mallory/many/')
     expect(res.status).toBe(200)
-    expect(res.body.length).toBe(MANY)
-    console.log(`listing ${MANY} files: ${Math.round(performance.now() - started)} ms`)
+    expect(res.body.length).toBe(5000)
+    expect(res.headers['x-syncweb-listing-total']).toBe(String(MANY))
     const page = await get(port, '/@mallory/many/')
     expect(page.status).toBe(200)
     expect(page.text).toContain('000000.txt')
+    expect(page.text).not.toContain('005000.txt')
+    expect(page.text).toContain(
+      `Showing the first 5,000 of ${MANY.toLocaleString('en')} entries in this folder.`,
+    )
+    console.log(`listing ${MANY} files twice: ${Math.round(performance.now() - started)} ms`)
   })
 
   it('used bounded memory and kept the event loop free while indexing all this', () => {

@@ -94,11 +94,13 @@ export function spaceSite(state: GatewayState) {
         // Always a path on this host: rawPath has no `//` and no `\`, so no other host can sneak in.
         return c.redirect(base + resolution.path + search, 302)
       case 'listing': {
-        const entries = await listFolder(resolution.realRoot, resolution.dir)
+        const { entries, total } = await listFolder(resolution.realRoot, resolution.dir)
         for (const [name, value] of Object.entries(headers)) c.header(name, value)
+        // JSON clients keep getting an array; this says when it is not the whole folder.
+        if (total > entries.length) c.header('X-Syncweb-Listing-Total', String(total))
         c.header('Cache-Control', 'no-cache')
         if (prefersJson(c)) return c.json(entries)
-        return c.html(renderPage('listing', { ...view, ...listingView(rawPath, entries) }))
+        return c.html(renderPage('listing', { ...view, ...listingView(rawPath, entries), total }))
       }
       case 'miss': {
         const own =
