@@ -16,12 +16,16 @@ export const loadTool = wrk ? 'wrk' : 'autocannon'
 
 const toMs = (value, unit) => Number(value) * ({ us: 0.001, ms: 1, s: 1000 }[unit] ?? 1)
 
-/** { rps, p50, p99 (ms), errors, non2xx } for `connections` clients over `seconds`. */
-export async function load(url, { connections = 50, seconds = 10 } = {}) {
+/**
+ * { rps, p50, p99 (ms), errors, non2xx } for `connections` clients over `seconds`, each request
+ * with `headers` (e.g. If-None-Match for revalidations).
+ */
+export async function load(url, { connections = 50, seconds = 10, headers = {} } = {}) {
   if (wrk) {
+    const flags = Object.entries(headers).flatMap(([name, value]) => ['-H', `${name}: ${value}`])
     const out = execFileSync(
       'wrk',
-      ['-t1', `-c${connections}`, `-d${seconds}s`, '--latency', url],
+      ['-t1', `-c${connections}`, `-d${seconds}s`, '--latency', ...flags, url],
       { encoding: 'utf8' },
     )
     const latency = (p) => {

@@ -7,6 +7,7 @@ import { get, startGateway } from './helpers.js'
 
 let port: number
 let alice: string
+let ready: () => Promise<void>
 
 beforeAll(async () => {
   const dirs = await makeSpaces()
@@ -17,6 +18,7 @@ beforeAll(async () => {
     { name: 'gone', root: dirs.missing },
   ])
   port = server.port
+  ready = () => server.state.index.ready()
 })
 
 const html = { Accept: 'text/html' }
@@ -381,5 +383,45 @@ describe('origins', () => {
     expect(res.headers['content-security-policy']).toBe(SANDBOX_CSP)
     const home = await get(server.port, '/', html)
     expect(home.text).toContain('href="/@alice/"')
+  })
+})
+
+describe('answers from memory', () => {
+  // From the second request on, small files and rendered pages are answered from the resolve
+  // cache before the app runs: the answer must be the one the app gave.
+  const space = () => ({ Host: `alice.localhost:${port}` })
+  it.each([
+    ['a small file', '/@alice/style.css', () => ({})],
+    ['a small file on the space origin', '/style.css', space],
+    ['a rendered post', '/@alice/post.md', () => ({})],
+    ['a rendered post on the space origin', '/post.md', space],
+  ])('%s: the same answer, and 304 for its ETag', async (_, path, headers) => {
+    await ready()
+    const first = await get(port, path, headers())
+    const second = await get(port, path, headers())
+    expect(second.status).toBe(200)
+    expect(second.text).toBe(first.text)
+    const { date: _d1, ...before } = first.headers
+    const { date: _d2, ...after } = second.headers
+    expect(after).toEqual(before)
+    const revalidated = await get(port, path, {
+      ...headers(),
+      'If-None-Match': first.headers.etag!,
+    })
+    expect(revalidated.status).toBe(304)
+    expect(revalidated.body.length).toBe(0)
+  })
+
+  it('still redirects a browser navigation, and serves ?raw, once a page is cached', async () => {
+    await ready()
+    await get(port, '/@alice/post.md')
+    await get(port, '/@alice/post.md')
+    const navigation = await get(port, '/@alice/post.md', { 'Sec-Fetch-Mode': 'navigate' })
+    expect(navigation.status).toBe(307)
+    const raw = await get(port, '/@alice/post.md?raw')
+    expect(raw.headers['content-type']).toBe('text/markdown; charset=utf-8')
+    const range = await get(port, '/@alice/style.css', { Range: 'bytes=0-3' })
+    expect(range.status).toBe(206)
+    expect(range.text).toBe('body')
   })
 })

@@ -12,6 +12,8 @@ import { gatewayAssets } from './assets.js'
 import { sendError } from './errors.js'
 import { homePage } from './home.js'
 import { addresseeOf, spaceOrigin } from './host.js'
+import { cachedFileResponder } from './fast-path.js'
+import { ResolveCache } from './resolve-cache.js'
 import { spaceSite } from './site.js'
 import { timelineRoutes } from './timeline.js'
 
@@ -33,7 +35,8 @@ const READ_METHODS = new Set(['GET', 'HEAD'])
  */
 export function createApp(state: GatewayState) {
   const app = new Hono<GatewayEnv>()
-  const serveSpace = spaceSite(state)
+  const cache = new ResolveCache(state.index)
+  const serveSpace = spaceSite(state, cache)
   const asset = gatewayAssets()
   const findSpace = (name: string | undefined): SpaceSettings | undefined =>
     name === undefined ? undefined : state.config.spaces.find((s) => s.name === name)
@@ -115,7 +118,7 @@ export function createApp(state: GatewayState) {
       hint: 'The error is in the terminal where syncweb runs.',
     })
   })
-  return app
+  return { app, cachedFile: cachedFileResponder(state, cache) }
 }
 
 const notFound = { status: 404, code: 'not_found', message: 'Nothing here' } as const

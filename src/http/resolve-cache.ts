@@ -7,6 +7,13 @@ export interface CachedFile {
   body?: Buffer
   /** Its ETag and Last-Modified, computed once. */
   validators?: { etag: string; lastModified: string }
+  /** Its Content-Type, when it is served as-is (not rendered Markdown). */
+  type?: string
+  /**
+   * A Markdown file's rendered page, by where it is shown (`gateway|base`), with its validators:
+   * kept on the entry so that it goes when the entry does, on any change in the space.
+   */
+  rendered?: Map<string, { body: Uint8Array; validators: { etag: string; lastModified: string } }>
 }
 
 const TTL_MS = 2000
@@ -49,6 +56,7 @@ export class ResolveCache {
     let entries = this.#spaces.get(space)
     if (!entries) this.#spaces.set(space, (entries = new Map()))
     if (entries.size >= MAX_ENTRIES) entries.delete(entries.keys().next().value!)
-    entries.set(rawPath, { ...file, at: performance.now() })
+    // The entry itself, not a copy: a rendered page is added to it later.
+    entries.set(rawPath, Object.assign(file, { at: performance.now() }))
   }
 }

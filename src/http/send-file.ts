@@ -10,6 +10,8 @@ import parseRange from 'range-parser'
 
 export interface SendFileOptions {
   contentType: string
+  /** False for bodies that are not bytes of a file (rendered pages): no Accept-Ranges. */
+  ranges?: boolean
   /** Extra headers (CSP, nosniff) for this origin. */
   headers: Readonly<Record<string, string>>
   /** A status other than 200 (the space's own 404.html) turns off validators and ranges. */
@@ -32,6 +34,9 @@ export function isFresh(
   lastModified: string,
 ): boolean {
   if (request.method !== 'GET' && request.method !== 'HEAD') return false
+  // The common revalidation, a browser sending back the very ETag, without parsing.
+  const { 'if-none-match': tag, 'cache-control': cacheControl } = request.headers
+  if (tag === etagValue && cacheControl === undefined) return true
   return fresh(request.headers, { etag: etagValue, 'last-modified': lastModified })
 }
 
@@ -179,22 +184,47 @@ export function sendBuffer(
   validators: { etag: string; lastModified: string },
   options: SendFileOptions,
 ): Response {
-  const { etag: tag, lastModified } = validators
-  const headers: Record<string, string | number> = {
+  if (request.method !== 'HEAD') {
+    writeBuffer(request, response, body, validators, options)
+    return RESPONSE_ALREADY_SENT
+  }
+  const headers = bufferHeaders(validators, options)
+  if (isFresh(request, validators.etag, validators.lastModified)) {
+    delete headers['Content-Type']
+    return new Response(null, { status: 304, headers: stringHeaders(headers) })
+  }
+  headers['Content-Length'] = body.length
+  return new Response(null, { status: 200, headers: stringHeaders(headers) })
+}
+
+/** A small file from memory, or its 304, written straight to Node's response (GET). */
+export function writeBuffer(
+  request: IncomingMessage,
+  response: ServerResponse,
+  body: Uint8Array,
+  validators: { etag: string; lastModified: string },
+  options: SendFileOptions,
+): void {
+  const headers = bufferHeaders(validators, options)
+  if (isFresh(request, validators.etag, validators.lastModified)) {
+    delete headers['Content-Type']
+    response.writeHead(304, headers).end()
+    return
+  }
+  headers['Content-Length'] = body.length
+  response.writeHead(200, headers).end(body)
+}
+
+function bufferHeaders(
+  { etag: tag, lastModified }: { etag: string; lastModified: string },
+  options: SendFileOptions,
+): Record<string, string | number> {
+  return {
     ...options.headers,
     'Content-Type': options.contentType,
     'Cache-Control': 'no-cache',
     ETag: tag,
     'Last-Modified': lastModified,
-    'Accept-Ranges': 'bytes',
+    ...(options.ranges === false ? {} : { 'Accept-Ranges': 'bytes' }),
   }
-  if (isFresh(request, tag, lastModified)) {
-    delete headers['Content-Type']
-    return new Response(null, { status: 304, headers: stringHeaders(headers) })
-  }
-  headers['Content-Length'] = body.length
-  if (request.method === 'HEAD')
-    return new Response(null, { status: 200, headers: stringHeaders(headers) })
-  response.writeHead(200, headers).end(body)
-  return RESPONSE_ALREADY_SENT
 }

@@ -29,7 +29,7 @@ export async function startServer(
   const index = options.index ?? new TimelineIndex(indexLimits(config.limits))
   const state: GatewayState = { config, index, token: randomBytes(24).toString('base64url') }
   index.setSpaces(config.spaces)
-  const app = createApp(state)
+  const { app, cachedFile } = createApp(state)
   const handle = getRequestListener(app.fetch)
   const rules = {
     isSpace: (name: string) => state.config.spaces.some((s) => s.name === name),
@@ -62,7 +62,7 @@ export async function startServer(
         return
       }
       tagAddressee(request, to)
-      void handle(request, response)
+      if (!cachedFile(request, response, to)) void handle(request, response)
     },
   )
   // A client that stops reading (or sending) holds a socket and a file descriptor: drop it.

@@ -11,7 +11,7 @@ import { prefersJson, sendError } from './errors.js'
 import { spaceHeaders } from './headers.js'
 import { gatewayOrigin } from './host.js'
 import { markdownRenderer, postView } from './markdown-page.js'
-import { ResolveCache } from './resolve-cache.js'
+import type { CachedFile, ResolveCache } from './resolve-cache.js'
 import {
   fileValidators,
   isFresh,
@@ -37,15 +37,14 @@ const RENDER_GENERATION = Date.now().toString(36)
 const MAX_MARKDOWN_BYTES = 8 * 1024 * 1024
 
 /** Answers requests for a space's files: the route of DESIGN.md "Resolving a space path". */
-export function spaceSite(state: GatewayState) {
+export function spaceSite(state: GatewayState, cache: ResolveCache) {
   const renderMarkdown = markdownRenderer(state.index.pool)
-  const cache = new ResolveCache(state.index)
   // Rendered post pages as bytes, by file version and by where they are shown.
   const pages = new Map<string, Uint8Array<ArrayBuffer>>()
   const encoder = new TextEncoder()
 
   /** What rawPath is in the space: from the cache while the space's watcher vouches for it. */
-  async function resolve(space: SpaceSettings, rawPath: string) {
+  async function resolve(space: SpaceSettings, rawPath: string): Promise<CachedFile> {
     const hit = cache.get(space.name, rawPath)
     if (hit) return hit
     const generation = cache.generation(space.name)
@@ -58,10 +57,14 @@ export function spaceSite(state: GatewayState) {
         resolution = { ...resolution, stats: small.stats }
       }
     }
-    const found = {
+    const found: CachedFile = {
       resolution,
       ...(body && resolution.kind === 'file'
-        ? { body, validators: fileValidators(resolution.stats) }
+        ? {
+            body,
+            validators: fileValidators(resolution.stats),
+            ...(resolution.markdown ? {} : { type: typeOf(resolution.file) }),
+          }
         : {}),
     }
     if (resolution.kind !== 'offline') cache.set(space.name, rawPath, found, generation)
@@ -82,7 +85,8 @@ export function spaceSite(state: GatewayState) {
         headers,
       )
 
-    const { resolution, body, validators: known } = await resolve(space, rawPath)
+    const hit = await resolve(space, rawPath)
+    const { resolution, body, validators: known, type: knownType } = hit
     switch (resolution.kind) {
       case 'offline':
         return fail(
@@ -126,7 +130,7 @@ export function spaceSite(state: GatewayState) {
           }
           if (isFresh(c.env.incoming, etag, lastModified))
             return c.body(null, 304, { ...headers, ...validators })
-          const key = `${file}:${stats.mtimeMs}:${stats.size}:${gateway}:${base}`
+          const key = `${file}:${stats.mtimeMs}:${stats.size}:${gateway}|${base}`
           let page = pages.get(key)
           if (!page) {
             const rendered = await renderMarkdown(file, stats)
@@ -143,15 +147,22 @@ export function spaceSite(state: GatewayState) {
             pages.set(key, page)
             if (pages.size > 500) pages.delete(pages.keys().next().value!)
           }
+          // The fast path answers the next request for this page from the resolve cache.
+          if (!search) {
+            hit.rendered ??= new Map()
+            hit.rendered.set(`${gateway}|${base}`, {
+              body: page,
+              validators: { etag, lastModified },
+            })
+          }
           return c.body(page, 200, {
             ...headers,
             ...validators,
             'Content-Type': 'text/html; charset=utf-8',
           })
         }
-        const type = resolution.markdown
-          ? 'text/markdown; charset=utf-8'
-          : contentType(basename(file)) || 'application/octet-stream'
+        const type =
+          knownType ?? (resolution.markdown ? 'text/markdown; charset=utf-8' : typeOf(file))
         if (body && known && !c.env.incoming.headers.range) {
           return sendBuffer(c.env.incoming, c.env.outgoing, body, known, {
             contentType: type,
@@ -191,6 +202,10 @@ function listingView(rawPath: string, entries: ListingEntry[]) {
       }
     }),
   }
+}
+
+function typeOf(file: string): string {
+  return contentType(basename(file)) || 'application/octet-stream'
 }
 
 function safeDecode(rawPath: string): string {
