@@ -1,11 +1,6 @@
 import { readFileSync } from 'node:fs'
 import { parseArgs, type ParseArgsConfig } from 'node:util'
 import { ConfigError } from './config.js'
-import { follow, listSpaces, unfollow } from './commands/spaces.js'
-import { importFolders } from './commands/import.js'
-import { post } from './commands/post.js'
-import { serve } from './commands/serve.js'
-import { printTimeline } from './commands/timeline.js'
 import { UsageError } from './usage-error.js'
 
 type Options = NonNullable<ParseArgsConfig['options']>
@@ -28,8 +23,8 @@ const COMMANDS: Record<string, Command> = {
     summary: 'start the gateway and print its URL',
     options: { port: { type: 'string' }, host: { type: 'string' }, open: { type: 'boolean' } },
     positionals: 0,
-    run: (v) =>
-      serve({
+    run: async (v) =>
+      (await import('./commands/serve.js')).serve({
         configFlag: str(v.config),
         port: str(v.port),
         host: str(v.host),
@@ -41,14 +36,15 @@ const COMMANDS: Record<string, Command> = {
     summary: 'add a space: serve FOLDER at /@NAME/',
     options: {},
     positionals: 2,
-    run: (v, [name, folder]) => follow(str(v.config), name!, folder!),
+    run: async (v, [name, folder]) =>
+      (await import('./commands/spaces.js')).follow(str(v.config), name!, folder!),
   },
   unfollow: {
     usage: 'syncweb unfollow NAME [--config FILE]',
     summary: 'remove a space (the folder is never touched)',
     options: {},
     positionals: 1,
-    run: (v, [name]) => unfollow(str(v.config), name!),
+    run: async (v, [name]) => (await import('./commands/spaces.js')).unfollow(str(v.config), name!),
   },
   post: {
     usage: 'syncweb post TEXT [--space NAME] [--reply-to URL] [--image FILE] [--config FILE]',
@@ -59,8 +55,8 @@ const COMMANDS: Record<string, Command> = {
       image: { type: 'string' },
     },
     positionals: 1,
-    run: (v, [text]) =>
-      post({
+    run: async (v, [text]) =>
+      (await import('./commands/post.js')).post({
         configFlag: str(v.config),
         text: text!,
         space: str(v.space),
@@ -80,8 +76,8 @@ const COMMANDS: Record<string, Command> = {
       'syncweb-config': { type: 'string' },
     },
     positionals: 1,
-    run: (v, [tool]) =>
-      importFolders({
+    run: async (v, [tool]) =>
+      (await import('./commands/import.js')).importFolders({
         tool: tool!,
         toolConfig: str(v.config),
         api: str(v.api),
@@ -95,8 +91,8 @@ const COMMANDS: Record<string, Command> = {
     summary: 'print the newest items of every space (or of NAMES, comma-separated)',
     options: { limit: { type: 'string' }, space: { type: 'string' }, json: { type: 'boolean' } },
     positionals: 0,
-    run: (v) =>
-      printTimeline({
+    run: async (v) =>
+      (await import('./commands/timeline.js')).printTimeline({
         configFlag: str(v.config),
         limit: str(v.limit),
         space: str(v.space),
@@ -108,7 +104,8 @@ const COMMANDS: Record<string, Command> = {
     summary: 'list the spaces: name, folder, online',
     options: { json: { type: 'boolean' } },
     positionals: 0,
-    run: (v) => listSpaces(str(v.config), v.json === true),
+    run: async (v) =>
+      (await import('./commands/spaces.js')).listSpaces(str(v.config), v.json === true),
   },
 }
 

@@ -1,4 +1,4 @@
-import { parseFeed as parseXmlFeed } from '@rowanmanning/feed-parser'
+import { createRequire } from 'node:module'
 import { htmlToText, rewriteUrl, sanitizeItemHtml, type SpaceBase } from '../render/sanitize.js'
 import {
   dirOf,
@@ -11,6 +11,14 @@ import {
   type SourceFile,
 } from './item.js'
 import { toTags } from './status.js'
+
+// Loaded at the first XML feed (~10 MB with its XML parser): most spaces have none.
+type ParseXmlFeed = typeof import('@rowanmanning/feed-parser').parseFeed
+let parseXmlFeed: ParseXmlFeed | undefined
+const xmlFeedParser = (): ParseXmlFeed =>
+  (parseXmlFeed ??= (
+    createRequire(import.meta.url)('@rowanmanning/feed-parser') as { parseFeed: ParseXmlFeed }
+  ).parseFeed)
 
 /** The feed file names a static site generator leaves at the root, in order of preference. */
 export const ROOT_FEEDS = ['feed.json', 'feed.xml', 'atom.xml', 'rss.xml', 'index.xml']
@@ -93,7 +101,7 @@ export function parseFeedFile(file: SourceFile): ParseResult {
 }
 
 function readXmlFeed(text: string) {
-  const feed = parseXmlFeed(text)
+  const feed = xmlFeedParser()(text)
   const entries: Entry[] = feed.items.map((item) => {
     const published = item.published ? item.published.getTime() : undefined
     const updated = item.updated ? item.updated.getTime() : undefined

@@ -1,4 +1,4 @@
-import hljs from 'highlight.js/lib/common'
+import { createRequire } from 'node:module'
 import { decodeHTML } from 'entities'
 import { Lexer, Marked, type Token } from 'marked'
 import { gfmHeadingId } from 'marked-gfm-heading-id'
@@ -15,11 +15,19 @@ const marked = new Marked(
     emptyLangClass: 'hljs',
     langPrefix: 'hljs language-',
     highlight(code, lang) {
+      const hljs = highlighter()
       const language = hljs.getLanguage(lang) ? lang : 'plaintext'
       return hljs.highlight(code, { language, ignoreIllegals: true }).value
     },
   }),
 )
+
+// highlight.js with its common languages is ~18 MB of heap: loaded at the first code block, so
+// that a gateway whose spaces have none (and the idle gateway) does not carry it.
+type HighlightJs = typeof import('highlight.js').default
+let hljsModule: HighlightJs | undefined
+const highlighter = (): HighlightJs =>
+  (hljsModule ??= createRequire(import.meta.url)('highlight.js/lib/common') as HighlightJs)
 
 // The first level-1 heading of the document being parsed (parsing is synchronous, so one slot).
 let firstHeading: string | undefined
