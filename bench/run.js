@@ -3,10 +3,12 @@
 import { cpus, totalmem } from 'node:os'
 import { writeFileSync } from 'node:fs'
 import { benchStatic } from './static.js'
+import { benchIdle } from './idle.js'
 import { benchTimeline } from './timeline.js'
 
 const started = Date.now()
 const machine = `${cpus().length} x ${cpus()[0]?.model ?? 'cpu'}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}`
+const idleTable = await benchIdle()
 const staticTable = await benchStatic()
 const { table: timelineTable, corpus } = await benchTimeline()
 const report = `# syncweb benchmark results
@@ -17,6 +19,10 @@ Targets are those of issues 3 and 6; every server runs on 127.0.0.1 and the load
 ## Static files: syncweb, sirv 3 on node:http, nginx (1 worker)
 
 ${staticTable}
+
+## An idle gateway
+
+${idleTable}
 
 ## The timeline at scale
 
