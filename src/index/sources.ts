@@ -1,7 +1,11 @@
-import { Parser } from 'htmlparser2'
+import { createRequire } from 'node:module'
 import { isMarkdownFile } from '../resolve.js'
 import { hasHiddenSegment, isConflictCopy } from '../sync-files.js'
 import { ROOT_FEEDS } from './feed.js'
+
+// The CommonJS build, the one sanitize-html and the feed parser require: importing the ESM build
+// loaded htmlparser2, domhandler and domutils a second time (the dual-package hazard).
+const { Parser } = createRequire(import.meta.url)('htmlparser2') as typeof import('htmlparser2')
 
 export type Source = 'status' | 'post' | 'twtxt' | 'feed' | 'home' | 'follows'
 
