@@ -358,3 +358,27 @@ describe('limits.maxItemsPerSpace', () => {
     expect(feed.body.items).toHaveLength(100)
   })
 })
+
+describe('a slow file among many, on a scan that uses the worker threads', () => {
+  it('skips that one file and indexes every other one of its batch', async () => {
+    const root = await tempDir()
+    const files: Record<string, string> = {}
+    // 600 files first, so that the scan hands the folder below to the workers in batches…
+    for (let i = 0; i < 600; i++) files[`status/${i}.json`] = STATUS(`status ${i}`)
+    // …where one file among 100 hangs its worker past the deadline.
+    for (let i = 0; i < 100; i++) files[`status/zz/${i}.json`] = STATUS(`late ${i}`)
+    files['status/zz/deep.json'] = JSON.stringify({
+      html: '<div>'.repeat(100_000) + 'deep' + '</div>'.repeat(100_000),
+    })
+    await writeFiles(root, files)
+    const server = await startGateway([{ name: 'many', root }], {
+      limits: { ...DEFAULT_LIMITS, parseTimeoutMs: 1000 },
+    })
+    await server.state.index.ready()
+    const { body } = await getJson(server.port, '/api/spaces/many')
+    expect(body.problems).toEqual([
+      { file: 'status/zz/deep.json', reason: 'was skipped: it took over 1 s to parse' },
+    ])
+    expect(body.items).toBe(700)
+  }, 60_000)
+})

@@ -13,6 +13,8 @@ export type WorkerTask =
       root: string
       maxBytes: number
       jobs: Array<{ path: string; source: ParsedSource }>
+      /** Send results after this many files (or 50 ms); 1 names the very file that hangs. */
+      flushEvery: number
     }
   | { kind: 'page'; source: string }
   | { kind: 'post-html'; source: string; space: string; path: string }
@@ -22,10 +24,10 @@ export interface WorkerRequest {
   task: WorkerTask
 }
 
-/** One step done: one file of a parse task, or the whole of a render task. */
-export interface WorkerStep {
+/** Steps done, in order: files of a parse task, or the whole of a render task. */
+export interface WorkerSteps {
   id: number
-  value: ParsedFile | RenderedMarkdown | string
+  values: Array<ParsedFile | RenderedMarkdown | string>
 }
 
 /**
@@ -70,9 +72,9 @@ interface Pending {
 
 /**
  * Worker threads that read, parse and render what could stall the main thread: start-up scans
- * of many files, and any file over OFFLOAD_BYTES. Each step of a task has `deadlineMs`: a
- * worker that overruns it (a file crafted to be slow) is terminated and its task fails with
- * TaskFailed. The workers exit after half an idle second.
+ * of many files, and any file over OFFLOAD_BYTES. A worker must report progress within
+ * `deadlineMs`: one that does not (a file crafted to be slow) is terminated and its task fails
+ * with TaskFailed. The workers exit after half an idle second.
  */
 export class ParsePool {
   #script: string
@@ -118,22 +120,24 @@ export class ParsePool {
     root: string,
     maxBytes: number,
     jobs: Array<{ path: string; source: ParsedSource }>,
+    flushEvery = 64,
   ): Promise<ParsedFile[]> {
     try {
-      return (await this.#run(
-        { kind: 'parse', space, root, maxBytes, jobs },
-        jobs.length,
-      )) as ParsedFile[]
+      const task = { kind: 'parse' as const, space, root, maxBytes, jobs, flushEvery }
+      return (await this.#run(task, jobs.length)) as ParsedFile[]
     } catch (error) {
       if (!(error instanceof TaskFailed)) throw error
       const done = error.done as ParsedFile[]
+      const rest = jobs.slice(done.length)
+      // Results come in batches, so the file that hung is one of the next few: go over them
+      // again with a message per file, and that file fails alone.
+      if (flushEvery > 1 && rest.length > 1) {
+        return [...done, ...(await this.parse(space, root, maxBytes, rest, 1))]
+      }
       const failed: ParsedFile = { items: [], problem: `was skipped: ${error.reason}` }
-      const rest = jobs.slice(done.length + 1)
-      return [
-        ...done,
-        failed,
-        ...(rest.length ? await this.parse(space, root, maxBytes, rest) : []),
-      ]
+      const after = rest.slice(1)
+      const more = after.length ? await this.parse(space, root, maxBytes, after) : []
+      return [...done, failed, ...more]
     }
   }
 
@@ -217,10 +221,10 @@ export class ParsePool {
       resourceLimits: { maxOldGenerationSizeMb: WORKER_HEAP_MB },
     })
     worker.unref()
-    worker.on('message', ({ id, value }: WorkerStep) => {
+    worker.on('message', ({ id, values }: WorkerSteps) => {
       const job = this.#busy.get(worker)
       if (!job || job.request.id !== id) return
-      job.done.push(value)
+      job.done.push(...values)
       if (job.done.length < job.steps) return this.#arm(worker)
       clearTimeout(job.timer)
       this.#busy.delete(worker)

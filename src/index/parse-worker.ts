@@ -1,22 +1,35 @@
-// A worker thread of the ParsePool: parses files and renders Markdown off the main thread,
-// one message per step so that the pool's deadline applies to each file.
+// A worker thread of the ParsePool: parses files and renders Markdown off the main thread.
 import { parentPort } from 'node:worker_threads'
 import { renderMarkdown } from '../render/markdown.js'
-import { readAndParse } from './parse-file.js'
-import type { WorkerRequest, WorkerStep } from './parse-pool.js'
+import { readAndParse, type ParsedFile } from './parse-file.js'
+import type { WorkerRequest, WorkerSteps } from './parse-pool.js'
 import { renderPostHtml } from './post.js'
 
+const FLUSH_MS = 50
+
 parentPort!.on('message', ({ id, task }: WorkerRequest) => {
-  const send = (value: WorkerStep['value']) => parentPort!.postMessage({ id, value })
+  const send = (values: WorkerSteps['values']) =>
+    parentPort!.postMessage({ id, values } satisfies WorkerSteps)
   switch (task.kind) {
-    case 'parse':
+    case 'parse': {
+      // A message per file cost 100,000 structured clones on a cold start: results go in
+      // batches, often enough that the pool's deadline sees progress.
+      let batch: ParsedFile[] = []
+      let sent = performance.now()
       for (const job of task.jobs) {
-        send(readAndParse(task.space, task.root, job.path, job.source, task.maxBytes))
+        batch.push(readAndParse(task.space, task.root, job.path, job.source, task.maxBytes))
+        if (batch.length >= task.flushEvery || performance.now() - sent > FLUSH_MS) {
+          send(batch)
+          batch = []
+          sent = performance.now()
+        }
       }
+      if (batch.length) send(batch)
       return
+    }
     case 'page':
-      return send(renderMarkdown(task.source))
+      return send([renderMarkdown(task.source)])
     case 'post-html':
-      return send(renderPostHtml(task.source, task.space, task.path))
+      return send([renderPostHtml(task.source, task.space, task.path)])
   }
 })
