@@ -13,7 +13,8 @@ export type Resolution =
   | { kind: 'redirect'; path: string }
   | { kind: 'listing'; dir: string; realRoot: string }
   | { kind: 'miss'; realRoot?: string }
-  | { kind: 'offline' }
+  /** The folder cannot be served; `problem` says why ("is missing"). */
+  | { kind: 'offline'; problem: string }
 
 const INDEX_FILES = ['index.html', 'index.htm', 'index.md']
 const CLEAN_URL_EXTENSIONS = ['.html', '.md']
@@ -34,8 +35,9 @@ export function isMarkdownFile(file: string): boolean {
  * root, with no hidden segment on the way, are ever returned.
  */
 export async function resolveInSpace(root: string, rawPath: string): Promise<Resolution> {
-  const realRoot = await realFolder(root)
-  if (!realRoot) return { kind: 'offline' }
+  const folder = await openFolder(root)
+  if ('problem' in folder) return { kind: 'offline', problem: folder.problem }
+  const realRoot = folder.real
   const segments = decodeSegments(rawPath)
   if (!segments) return { kind: 'miss', realRoot }
 
@@ -63,31 +65,30 @@ export async function resolveInSpace(root: string, rawPath: string): Promise<Res
   return { kind: 'miss', realRoot }
 }
 
-/** The real path of a space's folder, or undefined when it is missing, not a folder or unreadable. */
-export async function realFolder(root: string): Promise<string | undefined> {
+/**
+ * A space's folder: its real path, or why it cannot be served, as the end of "The folder of
+ * NAME …" ("is missing", "is not a folder", "cannot be read (permission denied)").
+ */
+export async function openFolder(root: string): Promise<{ real: string } | { problem: string }> {
   try {
     const real = await realpath(root)
-    if (!(await stat(real)).isDirectory()) return undefined
+    if (!(await stat(real)).isDirectory()) return { problem: 'is not a folder' }
     await access(real, constants.R_OK | constants.X_OK)
-    return real
-  } catch {
-    return undefined
+    return { real }
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code
+    if (code === 'EACCES' || code === 'EPERM')
+      return { problem: 'cannot be read (permission denied)' }
+    if (code === 'ENOTDIR') return { problem: 'is not a folder' }
+    if (code === 'ENOENT') return { problem: 'is missing' }
+    return { problem: `cannot be opened (${code ?? 'unknown error'})` }
   }
 }
 
-/** Why realFolder found no folder at `root`, as the end of "The folder of NAME …". */
-export async function folderProblem(root: string): Promise<string> {
-  try {
-    const real = await realpath(root)
-    if (!(await stat(real)).isDirectory()) return 'is not a folder'
-    await access(real, constants.R_OK | constants.X_OK)
-    return 'is there again'
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code
-    if (code === 'EACCES' || code === 'EPERM') return 'cannot be read (permission denied)'
-    if (code === 'ENOTDIR') return 'is not a folder'
-    return code === 'ENOENT' ? 'is missing' : `cannot be opened (${code ?? 'unknown error'})`
-  }
+/** The real path of a space's folder, or undefined when it is missing, not a folder or unreadable. */
+export async function realFolder(root: string): Promise<string | undefined> {
+  const folder = await openFolder(root)
+  return 'real' in folder ? folder.real : undefined
 }
 
 /**

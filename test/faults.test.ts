@@ -16,6 +16,15 @@ async function summary(port: number, name: string) {
   return (await getJson(port, `/api/spaces/${name}`)).body
 }
 
+/** Waits for a space to be indexed again with `items` items. */
+function expectReady(port: number, name: string, items: number) {
+  return vi.waitFor(async () => {
+    const s = await summary(port, name)
+    expect(s.status).toBe('ready')
+    expect(s.items).toBe(items)
+  }, waitOpts)
+}
+
 describe('a space folder that goes wrong while served and watched', () => {
   let port: number
   let parent: string
@@ -49,11 +58,7 @@ describe('a space folder that goes wrong while served and watched', () => {
   }
 
   async function expectBack() {
-    await vi.waitFor(async () => {
-      const s = await summary(port, 'moving')
-      expect(s.status).toBe('ready')
-      expect(s.items).toBe(1)
-    }, waitOpts)
+    await expectReady(port, 'moving', 1)
     expect((await get(port, '/@moving/')).text).toBe('moving home')
     expect((await getJson(port, '/timeline.json?space=moving')).body.items[0].content_text).toBe(
       'moving item',
@@ -352,11 +357,7 @@ describe.runIf(canMount)('a space folder made unreadable', () => {
     } finally {
       await chmod(join(home, 'locked'), 0o755)
     }
-    await vi.waitFor(async () => {
-      const s = await summary(port, 'locked')
-      expect(s.status).toBe('ready')
-      expect(s.items).toBe(1)
-    }, waitOpts)
+    await expectReady(port, 'locked', 1)
     expect((await get(port, '/@locked/')).text).toBe('locked')
     expect(server.child.exitCode).toBeNull()
   })

@@ -3,7 +3,7 @@ import { formatRelative } from '../render/format.js'
 import { renderPage } from '../render/templates.js'
 import { followsOf } from './api.js'
 import { hueOf, itemView } from './item-view.js'
-import { folderProblem, realFolder } from '../resolve.js'
+import { openFolder } from '../resolve.js'
 import type { GatewayEnv, GatewayState } from './app.js'
 import { GATEWAY_HEADERS } from './headers.js'
 import { addresseeOf, spaceOrigin } from './host.js'
@@ -20,14 +20,15 @@ export function homePage(state: GatewayState) {
       config.isolation === 'subdomain' ? spaceOrigin(name, port) + '/' : `/@${name}/`
     const spaces = await Promise.all(
       config.spaces.map(async (space) => {
-        const online = (await realFolder(space.root)) !== undefined
+        const folder = await openFolder(space.root)
+        const online = 'real' in folder
         return {
           name: space.name,
           title: space.title ?? space.name,
           path: space.root,
           online,
           // "folder missing: PATH", "folder cannot be read (permission denied): PATH"
-          offline: online ? '' : `folder ${(await folderProblem(space.root)).replace(/^is /, '')}`,
+          offline: online ? '' : `folder ${folder.problem.replace(/^is /, '')}`,
           href: spaceHref(space.name),
           initial: (space.title ?? space.name).slice(0, 1).toUpperCase(),
           hue: hueOf(space.name),

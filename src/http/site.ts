@@ -5,7 +5,7 @@ import type { SpaceSettings } from '../config.js'
 import { listFolder, type ListingEntry } from '../listing.js'
 import { formatDateTime, formatSize } from '../render/format.js'
 import { renderPage } from '../render/templates.js'
-import { containedReal, decodeSegments, folderProblem, resolveInSpace } from '../resolve.js'
+import { containedReal, decodeSegments, resolveInSpace } from '../resolve.js'
 import type { GatewayEnv, GatewayState } from './app.js'
 import { prefersJson, sendError } from './errors.js'
 import { spaceHeaders } from './headers.js'
@@ -91,7 +91,7 @@ export function spaceSite(state: GatewayState, cache: ResolveCache) {
       case 'offline':
         return fail(
           503,
-          `The folder of ${space.name} ${await folderProblem(space.root)}`,
+          `The folder of ${space.name} ${resolution.problem}`,
           `syncweb expects it at ${space.root}; the space comes back by itself when the folder does.`,
         )
       case 'redirect':

@@ -3,7 +3,7 @@ import { lstatSync, readdirSync, statSync } from 'node:fs'
 import { join } from 'node:path'
 import type { SpaceSettings } from '../config.js'
 import { DEFAULT_LIMITS, type Limits } from '../limits.js'
-import { folderProblem, realFolder } from '../resolve.js'
+import { openFolder } from '../resolve.js'
 import { isHiddenName } from '../sync-files.js'
 import { ROOT_FEEDS } from './feed.js'
 import { readAndParse, readSource, type ParsedFile, type ParsedSource } from './parse-file.js'
@@ -136,7 +136,8 @@ export class SpaceIndexer extends EventEmitter<{
 
   async #checkRoot() {
     if (this.#stopped) return
-    const real = await realFolder(this.settings.root)
+    const folder = await openFolder(this.settings.root)
+    const real = 'real' in folder ? folder.real : undefined
     const ino = real ? safeIno(real) : undefined
     if (real && ino === this.#rootIno && real === this.#realRoot) {
       if (this.degraded && Date.now() - this.#lastScan > this.limits.rescanMs) this.#enqueue(null)
@@ -159,7 +160,7 @@ export class SpaceIndexer extends EventEmitter<{
     this.#realRoot = real
     this.#rootIno = ino
     if (!real) {
-      this.offlineReason = await folderProblem(this.settings.root)
+      this.offlineReason = 'problem' in folder ? folder.problem : undefined
       this.#setStatus('offline')
       return
     }
