@@ -161,8 +161,8 @@ describe(`${PAYLOADS.length} XSS payloads in status HTML, status text, Markdown 
 
   it('come out inert in /timeline.xml', async () => {
     const res = await get(port, '/timeline.xml?limit=200')
-    // Read strictly (feedsmith keeps CDATA as XML defines it; @rowanmanning/feed-parser decodes
-    // entities inside CDATA once more, turning an escaped `&lt;script&gt;` into markup).
+    // Read strictly (feedsmith decodes entities once, as XML defines; @rowanmanning/feed-parser
+    // decodes HTML content once more, turning an escaped `&lt;script&gt;` into markup).
     const { parseAtomFeed } = await import('feedsmith')
     const json = (await getJson(port, '/timeline.json?limit=200')).body
     const entries = parseAtomFeed(res.text).entries ?? []

@@ -1,8 +1,8 @@
 import type { Context } from 'hono'
-import type { Item } from '../index/item.js'
 import type { Page } from '../index/store.js'
 import { encodeCursor } from '../index/store.js'
 import { renderPage } from '../render/templates.js'
+import { atomFeed } from '../timeline/atom.js'
 import type { GatewayEnv, GatewayState } from './app.js'
 import { sendError } from './errors.js'
 import { GATEWAY_HEADERS } from './headers.js'
@@ -116,29 +116,16 @@ export function timelineRoutes(state: GatewayState) {
         const origin = originOf(c)
         const page = state.index.store.query(query)
         const entries = await Promise.all(
-          page.items.map(async (item) => atomEntry(item, origin, await state.index.htmlOf(item))),
+          page.items.map(async (item) => ({ item, html: await state.index.htmlOf(item) })),
         )
-        const newest = page.items.reduce((max, i) => Math.max(max, i.updated ?? i.date), 0)
-        const links = [
-          {
-            href: origin + withQuery('/timeline.xml', keep),
-            rel: 'self',
-            type: 'application/atom+xml',
+        return atomFeed(entries, {
+          title: FEED_TITLE,
+          origin,
+          links: {
+            self: origin + withQuery('/timeline.xml', keep),
+            alternate: origin + withQuery('/timeline', keep),
+            ...(page.next ? { next: origin + withQuery('/timeline.xml', keep, page.next) } : {}),
           },
-          { href: origin + withQuery('/timeline', keep), rel: 'alternate', type: 'text/html' },
-          ...(page.next
-            ? [{ href: origin + withQuery('/timeline.xml', keep, page.next), rel: 'next' }]
-            : []),
-        ]
-        // Loaded at the first Atom request (~16 MB): most readers take the page or JSON.
-        const { generateAtomFeed } = await import('feedsmith')
-        return generateAtomFeed({
-          id: `urn:syncweb:timeline`,
-          title: { value: FEED_TITLE },
-          updated: new Date(newest || Date.now()),
-          links,
-          generator: { text: 'syncweb' },
-          entries,
         })
       })
       return c.body(xml, 200, {
@@ -173,32 +160,4 @@ export function readTimelineParams(
 /** The gateway's origin as this client reached it, for absolute URLs in feeds. */
 export function originOf(c: Context): string {
   return `http://${c.req.header('host') ?? 'localhost'}`
-}
-
-/** Atom ids must be IRIs: a space name may start with a digit, so wrap ours in a URN. */
-export function atomId(id: string): string {
-  return `urn:syncweb:item:${encodeURIComponent(id)}`
-}
-
-function atomEntry(item: Item, origin: string, html: string) {
-  const absolute = (url: string) => (url.startsWith('/') ? origin + url : url)
-  return {
-    id: atomId(item.id),
-    title: { value: item.title ?? truncate(item.summary || item.text, 80), type: 'text' },
-    updated: new Date(item.updated ?? item.date),
-    published: new Date(item.date),
-    links: [{ href: absolute(item.url), rel: 'alternate' }],
-    ...(html
-      ? { content: { value: html, type: 'html' } }
-      : item.text
-        ? { content: { value: item.text, type: 'text' } }
-        : {}),
-    ...(item.summary ? { summary: { value: item.summary, type: 'text' } } : {}),
-    authors: [{ name: item.author ?? item.space, uri: `${origin}/@${item.space}/` }],
-    ...(item.tags.length ? { categories: item.tags.map((term) => ({ term })) } : {}),
-  }
-}
-
-function truncate(text: string, length: number): string {
-  return text.length <= length ? text : text.slice(0, length - 1) + '…'
 }

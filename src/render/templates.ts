@@ -1,7 +1,8 @@
 import { Eta } from 'eta'
 import { fileURLToPath } from 'node:url'
 
-const TEMPLATES = fileURLToPath(new URL('../../templates/', import.meta.url))
+/** The templates/ folder, beside src/ and dist/. */
+export const TEMPLATES = fileURLToPath(new URL('../../templates/', import.meta.url))
 
 // Every `<%= %>` is HTML-escaped; only `<%~ %>` writes raw HTML, and the templates use it for
 // the layout's body and for HTML the gateway itself produced (rendered Markdown of the space).
