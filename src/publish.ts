@@ -53,6 +53,16 @@ export interface Published {
   id: string
 }
 
+// Characters XML 1.0 forbids (§2.2 Char): C0 controls but tab, LF and CR; U+FFFE and U+FFFF;
+// surrogates that are not half of a pair (with the `u` flag a pair is one code point, so only a
+// lone half matches). A status carrying them cannot go into an Atom feed or many JSON readers.
+const XML_FORBIDDEN = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF\uD800-\uDFFF]/gu
+
+/** `text` without the characters XML 1.0 forbids. */
+export function stripXmlForbidden(text: string): string {
+  return text.replace(XML_FORBIDDEN, '')
+}
+
 // A new random name on a collision; eight collisions in a row mean something else is wrong.
 const MAX_ATTEMPTS = 8
 
@@ -60,18 +70,19 @@ const MAX_ATTEMPTS = 8
  * Writes a status update into a space, as DESIGN.md "Publishing" says:
  * `status/YYYY/MM/YYYY-MM-DDTHH-MM-SSZ-XXXXXXXX.json`, through a temp file in the same folder,
  * so that a sync tool never ships half a file, and never over an existing file: a burst of posts
- * in the same second each gets its own file.
+ * in the same second each gets its own file. Characters XML forbids are dropped from the text.
  */
 export async function publishStatus(
   root: string,
   status: NewStatus,
   now = new Date(),
 ): Promise<Published> {
-  const text = status.text.trim()
+  const text = stripXmlForbidden(status.text).trim()
   if (!text) throw new PublishError('a status needs some text')
   if (text.length > MAX_STATUS_LENGTH)
     throw new PublishError(`a status is at most ${MAX_STATUS_LENGTH} characters`)
-  if (status.replyTo !== undefined && !/^(https?:\/\/|\/)/.test(status.replyTo)) {
+  const replyTo = status.replyTo === undefined ? undefined : stripXmlForbidden(status.replyTo)
+  if (replyTo !== undefined && !/^(https?:\/\/|\/)/.test(replyTo)) {
     throw new PublishError('--reply-to must be a URL (http://… or a /@name/… path)')
   }
   const real = await realFolder(root)
@@ -79,7 +90,7 @@ export async function publishStatus(
     throw new Error(`your space's folder ${root} is missing; create it or fix "me" in the config`)
 
   try {
-    return await write(real, status, text, now)
+    return await write(real, { ...status, ...(replyTo ? { replyTo } : {}) }, text, now)
   } catch (error) {
     if (error instanceof PublishError) throw error
     throw writeFailed(root, error)

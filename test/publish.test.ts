@@ -72,6 +72,13 @@ describe('syncweb post', () => {
     expect((await readFile(join(me, path, '..', status.image))).length).toBe(4)
   })
 
+  it('drops characters XML forbids from the text (a\\u0001b posts as ab)', async () => {
+    const res = await runCli(['post', 'a\u0001b\u001f\uFFFEc\td'], env)
+    expect(res.code).toBe(0)
+    const path = new URL(res.stdout.trim()).pathname.replace('/@ada/', '')
+    expect(JSON.parse(await readFile(join(me, path), 'utf8')).text).toBe('abc\td')
+  })
+
   it('posts to --space instead of me', async () => {
     const res = await runCli(['post', 'into bob', '--space', 'bob'], env)
     expect(res.code).toBe(0)
@@ -240,6 +247,21 @@ describe('POST /api/posts', () => {
       (await postJson({ ...good(), 'Content-Type': 'text/plain' }, '{"text":"hi"}')).status,
     ).toBe(415)
     expect((await postJson(good(), JSON.stringify({ text: 'x'.repeat(70_000) }))).status).toBe(413)
+  })
+
+  it('drops characters XML forbids from the text: a\\u0000b posts as ab', async () => {
+    for (const [sent, kept] of [
+      ['a\u0000b', 'ab'],
+      ['x\u0008\u000b\u000c\u001f\uFFFE\uFFFFy', 'xy'],
+      ['lone \uD800 and \uDC00 halves, a pair 😊 stays', 'lone  and  halves, a pair 😊 stays'],
+      ['tab\tLF\nCR\r kept', 'tab\tLF\nCR\r kept'],
+    ]) {
+      const res = await postJson(good(), JSON.stringify({ text: sent }))
+      expect(res.status).toBe(201)
+      expect(JSON.parse(await readFile(join(me, res.body.path), 'utf8')).text).toBe(kept)
+    }
+    // Nothing but forbidden characters is no text at all.
+    expect((await postJson(good(), JSON.stringify({ text: '\u0000\u0001' }))).status).toBe(400)
   })
 
   it('answers GET with 405 and bad JSON with 400', async () => {
