@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto'
-import { copyFile, mkdir, rename, rm, stat } from 'node:fs/promises'
-import { basename, extname, join } from 'node:path'
-import { writeFileAtomic } from './atomic.js'
+import { mkdir, rm, stat } from 'node:fs/promises'
+import { extname, join } from 'node:path'
+import { copyFileAtomic, writeFileAtomic } from './atomic.js'
 import { realFolder } from './resolve.js'
 
 export interface NewStatus {
@@ -45,21 +45,44 @@ function writeFailed(root: string, error: unknown): WriteError {
   )
 }
 
+/** What publishStatus wrote. */
+export interface Published {
+  /** The status file, relative to the space root. */
+  path: string
+  /** The status's own `id` (128 random bits, hex): its ref on every reader's gateway. */
+  id: string
+}
+
+// Characters XML 1.0 forbids (§2.2 Char): C0 controls but tab, LF and CR; U+FFFE and U+FFFF;
+// surrogates that are not half of a pair (with the `u` flag a pair is one code point, so only a
+// lone half matches). A status carrying them cannot go into an Atom feed or many JSON readers.
+const XML_FORBIDDEN = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF\uD800-\uDFFF]/gu
+
+/** `text` without the characters XML 1.0 forbids. */
+export function stripXmlForbidden(text: string): string {
+  return text.replace(XML_FORBIDDEN, '')
+}
+
+// A new random name on a collision; eight collisions in a row mean something else is wrong.
+const MAX_ATTEMPTS = 8
+
 /**
  * Writes a status update into a space, as DESIGN.md "Publishing" says:
- * `status/YYYY/MM/YYYY-MM-DDTHH-MM-SSZ-XXXX.json`, through a temp file in the same folder and a
- * rename, so that a sync tool never ships half a file. Returns the path inside the space.
+ * `status/YYYY/MM/YYYY-MM-DDTHH-MM-SSZ-XXXXXXXX.json`, through a temp file in the same folder,
+ * so that a sync tool never ships half a file, and never over an existing file: a burst of posts
+ * in the same second each gets its own file. Characters XML forbids are dropped from the text.
  */
 export async function publishStatus(
   root: string,
   status: NewStatus,
   now = new Date(),
-): Promise<string> {
-  const text = status.text.trim()
+): Promise<Published> {
+  const text = stripXmlForbidden(status.text).trim()
   if (!text) throw new PublishError('a status needs some text')
   if (text.length > MAX_STATUS_LENGTH)
     throw new PublishError(`a status is at most ${MAX_STATUS_LENGTH} characters`)
-  if (status.replyTo !== undefined && !/^(https?:\/\/|\/)/.test(status.replyTo)) {
+  const replyTo = status.replyTo === undefined ? undefined : stripXmlForbidden(status.replyTo)
+  if (replyTo !== undefined && !/^(https?:\/\/|\/)/.test(replyTo)) {
     throw new PublishError('--reply-to must be a URL (http://… or a /@name/… path)')
   }
   const real = await realFolder(root)
@@ -67,50 +90,62 @@ export async function publishStatus(
     throw new Error(`your space's folder ${root} is missing; create it or fix "me" in the config`)
 
   try {
-    return await write(real, status, text, now)
+    return await write(real, { ...status, ...(replyTo ? { replyTo } : {}) }, text, now)
   } catch (error) {
     if (error instanceof PublishError) throw error
     throw writeFailed(root, error)
   }
 }
 
-async function write(real: string, status: NewStatus, text: string, now: Date): Promise<string> {
+async function write(real: string, status: NewStatus, text: string, now: Date): Promise<Published> {
   const iso = now.toISOString().replace(/\.\d{3}Z$/, 'Z')
   const dir = join('status', iso.slice(0, 4), iso.slice(5, 7))
-  const suffix = randomBytes(3).toString('hex').slice(0, 4)
-  const name = `${iso.replaceAll(':', '-')}-${suffix}`
-  await mkdir(join(real, dir), { recursive: true })
-
-  let image: string | undefined
   if (status.image) {
     const info = await stat(status.image).catch(() => undefined)
     if (!info?.isFile()) throw new PublishError(`--image ${status.image} is not a file`)
+  }
+  await mkdir(join(real, dir), { recursive: true })
+  const id = randomBytes(16).toString('hex')
+  for (let attempt = 1; ; attempt++) {
+    // 32 random bits: 1,500 posts in one second collide with odds of about 1 in 4,000, and a
+    // collision only costs a retry, since nothing is ever written over an existing file.
+    const name = `${iso.replaceAll(':', '-')}-${randomBytes(4).toString('hex')}`
+    try {
+      return { path: await writeAs(real, dir, name, { id, text, date: iso }, status), id }
+    } catch (error) {
+      const taken = (error as NodeJS.ErrnoException).code === 'EEXIST'
+      if (!taken || attempt === MAX_ATTEMPTS) throw error
+    }
+  }
+}
+
+/** Writes the image (if any), then the status, both as `dir/name.*`; fails with EEXIST if taken. */
+async function writeAs(
+  real: string,
+  dir: string,
+  name: string,
+  fields: { id: string; text: string; date: string },
+  status: NewStatus,
+): Promise<string> {
+  let image: string | undefined
+  if (status.image) {
     image = `${name}${extname(status.image).toLowerCase()}`
-    await copyAtomic(status.image, join(real, dir, image))
+    await copyFileAtomic(status.image, join(real, dir, image), { noReplace: true })
   }
   const body = {
-    text,
-    date: iso,
+    ...fields,
     ...(status.replyTo ? { reply_to: status.replyTo } : {}),
     ...(image ? { image } : {}),
   }
   const path = `${dir}/${name}.json`
   try {
-    await writeFileAtomic(join(real, path), JSON.stringify(body, null, 2) + '\n')
+    await writeFileAtomic(join(real, path), JSON.stringify(body, null, 2) + '\n', {
+      noReplace: true,
+    })
   } catch (error) {
+    // The image is ours (noReplace created it): without its status it is an orphan.
     if (image) await rm(join(real, dir, image), { force: true })
     throw error
   }
   return path
-}
-
-async function copyAtomic(from: string, to: string) {
-  const temp = join(to, '..', `.${basename(to)}.${process.pid}.tmp`)
-  try {
-    await copyFile(from, temp)
-    await rename(temp, to)
-  } catch (error) {
-    await rm(temp, { force: true })
-    throw error
-  }
 }

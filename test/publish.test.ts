@@ -1,7 +1,8 @@
 import { readdir, readFile, writeFile } from 'node:fs/promises'
-import { request } from 'node:http'
+import { Agent, request } from 'node:http'
 import { join } from 'node:path'
 import { beforeAll, describe, expect, it, vi } from 'vitest'
+import { renameIfAbsent } from '../src/atomic.js'
 import {
   get,
   getJson,
@@ -48,11 +49,12 @@ describe('syncweb post', () => {
     )
     expect(res.code).toBe(0)
     expect(res.stdout.trim()).toMatch(
-      /^http:\/\/localhost:4747\/@ada\/status\/\d{4}\/\d{2}\/\d{4}-\d{2}-\d{2}T\d{2}-\d{2}-\d{2}Z-[0-9a-f]{4}\.json$/,
+      /^http:\/\/localhost:4747\/@ada\/status\/\d{4}\/\d{2}\/\d{4}-\d{2}-\d{2}T\d{2}-\d{2}-\d{2}Z-[0-9a-f]{8}\.json$/,
     )
     const path = new URL(res.stdout.trim()).pathname.replace('/@ada/', '')
     const status = JSON.parse(await readFile(join(me, path), 'utf8'))
     expect(status).toMatchObject({
+      id: expect.stringMatching(/^[0-9a-f]{32}$/),
       text: 'Hello from the CLI',
       reply_to: 'http://localhost:4747/@bob/status/1.json',
     })
@@ -68,6 +70,13 @@ describe('syncweb post', () => {
     const status = JSON.parse(await readFile(join(me, path), 'utf8'))
     expect(status.image).toBe(path.split('/').pop()!.replace('.json', '.png'))
     expect((await readFile(join(me, path, '..', status.image))).length).toBe(4)
+  })
+
+  it('drops characters XML forbids from the text (a\\u0001b posts as ab)', async () => {
+    const res = await runCli(['post', 'a\u0001b\u001f\uFFFEc\td'], env)
+    expect(res.code).toBe(0)
+    const path = new URL(res.stdout.trim()).pathname.replace('/@ada/', '')
+    expect(JSON.parse(await readFile(join(me, path), 'utf8')).text).toBe('abc\td')
   })
 
   it('posts to --space instead of me', async () => {
@@ -240,6 +249,21 @@ describe('POST /api/posts', () => {
     expect((await postJson(good(), JSON.stringify({ text: 'x'.repeat(70_000) }))).status).toBe(413)
   })
 
+  it('drops characters XML forbids from the text: a\\u0000b posts as ab', async () => {
+    for (const [sent, kept] of [
+      ['a\u0000b', 'ab'],
+      ['x\u0008\u000b\u000c\u001f\uFFFE\uFFFFy', 'xy'],
+      ['lone \uD800 and \uDC00 halves, a pair 😊 stays', 'lone  and  halves, a pair 😊 stays'],
+      ['tab\tLF\nCR\r kept', 'tab\tLF\nCR\r kept'],
+    ]) {
+      const res = await postJson(good(), JSON.stringify({ text: sent }))
+      expect(res.status).toBe(201)
+      expect(JSON.parse(await readFile(join(me, res.body.path), 'utf8')).text).toBe(kept)
+    }
+    // Nothing but forbidden characters is no text at all.
+    expect((await postJson(good(), JSON.stringify({ text: '\u0000\u0001' }))).status).toBe(400)
+  })
+
   it('answers GET with 405 and bad JSON with 400', async () => {
     expect((await get(port, '/api/posts')).status).toBe(405)
     expect((await postJson(good(), '{nope')).status).toBe(400)
@@ -264,6 +288,78 @@ describe('POST /api/posts', () => {
       const res = await get(port, path, { Host: `${host}:${port}`, Accept: 'text/html' })
       expect(res.text).not.toContain(token)
     }
+  })
+})
+
+describe('a burst of posts', () => {
+  it('keeps every one of 1,500 concurrent POST /api/posts: each 201 is its own file, with its own text', async () => {
+    const dir = await tempDir()
+    const me = join(dir, 'ada')
+    await writeFiles(me, { 'index.html': '<p>ada</p>' })
+    const server = await startGateway([{ name: 'ada', root: me }], { me: 'ada' })
+    const { port } = server
+    const headers = {
+      Host: `localhost:${port}`,
+      'Content-Type': 'application/json',
+      Origin: `http://localhost:${port}`,
+      'X-Syncweb-Token': server.state.token,
+    }
+    // All 1,500 are sent at once; the agent keeps 100 of them on the wire at a time.
+    const agent = new Agent({ keepAlive: true, maxSockets: 100 })
+    const post = (text: string) =>
+      new Promise<{ status: number; body: any }>((resolve, reject) => {
+        const req = request(
+          { agent, host: '127.0.0.1', port, path: '/api/posts', method: 'POST', headers },
+          (res) => {
+            let body = ''
+            res.on('data', (d) => (body += d))
+            res.on('end', () => resolve({ status: res.statusCode!, body: JSON.parse(body) }))
+          },
+        )
+        req.on('error', reject)
+        req.end(JSON.stringify({ text }))
+      })
+    const texts = Array.from({ length: 1500 }, (_, i) => `burst post ${i}`)
+    const answers = await Promise.all(texts.map(post)).finally(() => agent.destroy())
+
+    const created = answers.filter((a) => a.status === 201)
+    expect(answers.filter((a) => a.status !== 201).map((a) => a.body)).toEqual([])
+    expect(created).toHaveLength(1500)
+    expect(await listStatus(me)).toHaveLength(created.length)
+    const ids = new Set<string>()
+    for (const [i, answer] of answers.entries()) {
+      expect(answer.body.path).toMatch(/^status\/\d{4}\/\d{2}\/[\dT-]+Z-[0-9a-f]{8}\.json$/)
+      const status = JSON.parse(await readFile(join(me, answer.body.path), 'utf8'))
+      expect(status.text).toBe(texts[i])
+      expect(status.id).toMatch(/^[0-9a-f]{32}$/)
+      expect(answer.body.id).toBe(`ada:${status.id}`)
+      ids.add(status.id)
+    }
+    expect(ids.size).toBe(1500)
+    // No temp file left behind.
+    const all = (await readdir(join(me, 'status'), { recursive: true })).map(String)
+    expect(all.filter((f) => f.split('/').pop()!.startsWith('.'))).toEqual([])
+  }, 120_000)
+
+  it('never replaces a file where hard links are missing either (the check-and-rename fallback)', async () => {
+    // No file system without hard links can be mounted here (no vfat), so the fallback is
+    // driven directly: 50 finished temp files race for one name, then one for a taken name.
+    const dir = await tempDir()
+    const target = join(dir, 'status.json')
+    const temps = Array.from({ length: 50 }, (_, i) => join(dir, `.t${i}.tmp`))
+    await Promise.all(temps.map((t, i) => writeFile(t, `post ${i}`)))
+    const results = await Promise.allSettled(temps.map((t) => renameIfAbsent(t, target)))
+    const won = results.flatMap((r, i) => (r.status === 'fulfilled' ? [i] : []))
+    expect(won).toHaveLength(1)
+    expect(
+      results.filter((r) => r.status === 'rejected').map((r) => (r as any).reason.code),
+    ).toEqual(Array(49).fill('EEXIST'))
+    expect(await readFile(target, 'utf8')).toBe(`post ${won[0]}`)
+    await writeFile(join(dir, '.late.tmp'), 'late')
+    await expect(renameIfAbsent(join(dir, '.late.tmp'), target)).rejects.toMatchObject({
+      code: 'EEXIST',
+    })
+    expect(await readFile(target, 'utf8')).toBe(`post ${won[0]}`)
   })
 })
 

@@ -179,3 +179,92 @@ describe(`${PAYLOADS.length} XSS payloads in status HTML, status text, Markdown 
     expect(body.items[0].url).toMatch(/\/@mallory\/e\d+$/)
   })
 })
+
+describe('links from friend data (twtxt follows, follows.json, status and feed URLs)', () => {
+  // Each URL the gateway writes as a link must pass one policy (src/safe-url.ts): absolute
+  // http(s), parseable, no credentials. Everything else is text.
+  let port: number
+
+  beforeAll(async () => {
+    const root = join(await tempDir(), 'eve')
+    const date = '2026-11-01T00:00:00Z'
+    await writeFiles(root, {
+      'twtxt.txt': [
+        '# nick = eve',
+        '# follow = evil javascript:alert(document.domain)',
+        '# follow = datum data:text/html,<script>alert(1)</script>',
+        '# follow = vb vbscript:msgbox(1)',
+        '# follow = bank https://bank.example@evil.example/',
+        '# follow = good https://good.example/twtxt.txt',
+        `${date}\thello`,
+      ].join('\n'),
+      'follows.json': JSON.stringify([
+        { name: 'jsjson', url: 'JavaScript:alert(2)' },
+        { name: 'datajson', url: 'data:text/html;base64,PHNjcmlwdD5hbGVydCgzKTwvc2NyaXB0Pg==' },
+        { name: 'credsjson', url: 'https://user:pw@evil.example/' },
+        { name: 'fine', url: 'https://fine.example/' },
+      ]),
+      'status/js.json': JSON.stringify({ text: 'js', url: 'javascript:alert(4)', date }),
+      'status/creds.json': JSON.stringify({
+        text: 'creds',
+        url: 'https://bank.example@evil.example/',
+        reply_to: 'data:text/html,x',
+        html: '<a href="https://bank.example@evil.example/login">bank</a>',
+        date,
+      }),
+      'status/ok.json': JSON.stringify({ text: 'ok', url: 'https://ok.example/page', date }),
+    })
+    const server = await startGateway([{ name: 'eve', root }])
+    port = server.port
+    await server.state.index.ready()
+  })
+
+  const unsafe = /^\s*(?:javascript|data|vbscript):|^[a-z]+:\/\/[^/]*@/i
+  const hrefs = (html: string) =>
+    [...html.matchAll(/\s(?:href|src)\s*=\s*"([^"]*)"/gi)].map((m) =>
+      m[1]!.replaceAll('&amp;', '&').replaceAll('&#58;', ':'),
+    )
+
+  it('writes no javascript: or data: href on GET /, and keeps the safe follow links', async () => {
+    const home = await get(port, '/', { Accept: 'text/html' })
+    expect(home.status).toBe(200)
+    expect(hrefs(home.text).filter((h) => unsafe.test(h))).toEqual([])
+    expect(home.text).not.toMatch(/javascript:|data:text|vbscript:|evil\.example/i)
+    expect(home.text).toContain('<a href="https://good.example/twtxt.txt">good</a>')
+    expect(home.text).toContain('<a href="https://fine.example/">fine</a>')
+    // An unsafe follow shows as its name, as text.
+    const follows = /follows (.*)<\/span>/.exec(home.text)?.[1] ?? ''
+    for (const name of ['evil', 'datum', 'vb', 'bank', 'jsjson', 'datajson', 'credsjson'])
+      expect(follows.split(', ')).toContain(name)
+  })
+
+  it('lists no javascript: or data: URL in GET /api/spaces/NAME', async () => {
+    const { status, body } = await getJson(port, '/api/spaces/eve')
+    expect(status).toBe(200)
+    expect(body.follows).toEqual([
+      { name: 'jsjson' },
+      { name: 'datajson' },
+      { name: 'credsjson' },
+      { name: 'fine', url: 'https://fine.example/' },
+      { name: 'evil' },
+      { name: 'datum' },
+      { name: 'vb' },
+      { name: 'bank' },
+      { name: 'good', url: 'https://good.example/twtxt.txt' },
+    ])
+    expect(JSON.stringify(body)).not.toMatch(/javascript:|data:text|vbscript:|evil\.example/i)
+  })
+
+  it('keeps only http(s) links without credentials in /timeline.json and /timeline', async () => {
+    const { body } = await getJson(port, '/timeline.json')
+    const byText = new Map(body.items.map((i: any) => [i.content_text, i]))
+    expect((byText.get('ok') as any).external_url).toBe('https://ok.example/page')
+    expect(byText.get('js')).not.toHaveProperty('external_url')
+    expect(byText.get('creds')).not.toHaveProperty('external_url')
+    expect((byText.get('creds') as any)._syncweb).not.toHaveProperty('reply_to')
+    expect(JSON.stringify(body)).not.toMatch(/javascript:|data:text|evil\.example/i)
+    const page = await get(port, '/timeline', { Accept: 'text/html' })
+    expect(hrefs(page.text).filter((h) => unsafe.test(h))).toEqual([])
+    expect(page.text).toContain('>bank</a>')
+  })
+})

@@ -25,7 +25,7 @@ export async function post(options: PostOptions): Promise<number> {
   if (!space)
     throw new UsageError(`no space named "${options.space ?? wanted}"; syncweb spaces lists them`)
   try {
-    const path = await publishStatus(space.root, {
+    const { path } = await publishStatus(space.root, {
       text: options.text,
       ...(options.replyTo ? { replyTo: options.replyTo } : {}),
       ...(options.image ? { image: options.image } : {}),

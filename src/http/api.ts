@@ -1,6 +1,7 @@
 import type { Context } from 'hono'
 import type { Follow } from '../index/follows.js'
 import { normalizeName } from '../names.js'
+import { safeHttpUrl } from '../safe-url.js'
 import type { GatewayEnv, GatewayState } from './app.js'
 import { sendError } from './errors.js'
 
@@ -58,7 +59,9 @@ export function apiRoutes(state: GatewayState) {
 
 /**
  * Whom a space follows: its follows.json, then its twtxt `# follow =` lines. Names the user
- * follows too carry `space`, their name here, so pages can link to them.
+ * follows too carry `space`, their name here, so pages can link to them. A `url` is kept only
+ * when safeHttpUrl accepts it (the parsers already checked; this is where it becomes a link, so
+ * no other source of follows can bring a `javascript:` one), else the name shows as text.
  */
 export function followsOf(state: GatewayState, name: string) {
   const indexer = state.index.spaces.get(name)
@@ -69,10 +72,11 @@ export function followsOf(state: GatewayState, name: string) {
   const seen = new Set<string>()
   return listed
     .filter((f) => !seen.has(f.name.toLowerCase()) && seen.add(f.name.toLowerCase()))
-    .map((f) => {
+    .map(({ url: raw, ...f }) => {
+      const url = safeHttpUrl(raw)
       const local = normalizeName(f.name)
       const followed =
         local && state.config.spaces.some((s) => s.name === local) ? local : undefined
-      return { ...f, ...(followed ? { space: followed } : {}) }
+      return { ...f, ...(url ? { url } : {}), ...(followed ? { space: followed } : {}) }
     })
 }

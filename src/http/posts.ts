@@ -26,9 +26,10 @@ export function postsRoute(state: GatewayState) {
       return fail(400, 'bad_request', '"reply_to" must be a URL')
     }
     try {
-      const path = await publishStatus(me.root, { text, ...(replyTo ? { replyTo } : {}) })
+      const { path, id } = await publishStatus(me.root, { text, ...(replyTo ? { replyTo } : {}) })
       const url = `${originOf(c)}/@${me.name}/${path}`
-      return c.json({ id: `${me.name}:${path}`, path, url }, 201, { Location: url })
+      // `id` is the new item's id in the timeline: the space, then the status's own id.
+      return c.json({ id: `${me.name}:${id}`, path, url }, 201, { Location: url })
     } catch (error) {
       if (error instanceof PublishError) return fail(400, 'bad_request', error.message)
       if (error instanceof WriteError) {

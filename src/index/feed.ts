@@ -1,5 +1,6 @@
 import { createRequire } from 'node:module'
 import { htmlToText, rewriteUrl, sanitizeItemHtml, type SpaceBase } from '../render/sanitize.js'
+import { safeHttpUrl } from '../safe-url.js'
 import {
   dirOf,
   parseTime,
@@ -67,8 +68,9 @@ export function parseFeedFile(file: SourceFile): ParseResult {
     const text = entry.text?.trim() || htmlToText(html)
     const summary = entry.summary ? htmlToText(entry.summary) : text
     const key = entry.id ?? entry.url ?? String(index)
-    const url = (entry.url && rewriteUrl(entry.url, base)) || spacePath(file.space, file.path)
-    const image = entry.image ? rewriteUrl(entry.image, base, true) : undefined
+    const url =
+      (entry.url && rewriteUrl(entry.url, base, 'link')) || spacePath(file.space, file.path)
+    const image = entry.image ? rewriteUrl(entry.image, base, 'src') : undefined
     const author = entry.author ?? feedAuthor
     items.push({
       id: `${file.space}:${file.path}#${key}`,
@@ -118,7 +120,7 @@ function readXmlFeed(text: string) {
       ...(item.image?.url ? { image: item.image.url } : {}),
     }
   })
-  return { site: absoluteHttp(feed.url), entries, feedAuthor: feed.authors[0]?.name ?? undefined }
+  return { site: safeHttpUrl(feed.url), entries, feedAuthor: feed.authors[0]?.name ?? undefined }
 }
 
 /** JSON Feed 1.0 and 1.1 (https://www.jsonfeed.org/version/1.1/). */
@@ -160,9 +162,5 @@ function readJsonFeed(text: string) {
         ...Object.fromEntries(Object.entries(fields).filter(([, v]) => v !== undefined)),
       } as Entry
     })
-  return { site: absoluteHttp(str(feed.home_page_url)), entries, feedAuthor: authorOf(feed) }
-}
-
-function absoluteHttp(url: string | null | undefined): string | undefined {
-  return url && /^https?:\/\//i.test(url) ? url : undefined
+  return { site: safeHttpUrl(feed.home_page_url), entries, feedAuthor: authorOf(feed) }
 }

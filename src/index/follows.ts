@@ -1,3 +1,5 @@
+import { safeHttpUrl } from '../safe-url.js'
+
 /** One entry of a space's list of whom it follows (README "Follows"). */
 export interface Follow {
   name: string
@@ -6,6 +8,7 @@ export interface Follow {
   syncthing?: string
   /** A Resilio Sync read-only key. */
   resilio?: string
+  /** Only ever an http(s) URL that passed safeHttpUrl: pages write it as a link. */
   url?: string
 }
 
@@ -32,13 +35,13 @@ export function parseFollows(text: string): { follows: Follow[] } | { problem: s
       typeof v === 'string' && v.trim() ? v.trim().slice(0, 200) : undefined
     const name = str(e.name)
     if (!name) return { problem: `entry ${i + 1} has no "name"` }
-    const url = str(e.url)
+    const url = safeHttpUrl(e.url)
     follows.push({
       name,
       ...(str(e.title) ? { title: str(e.title)! } : {}),
       ...(str(e.syncthing) ? { syncthing: str(e.syncthing)! } : {}),
       ...(str(e.resilio) ? { resilio: str(e.resilio)! } : {}),
-      ...(url && /^https?:\/\//i.test(url) ? { url } : {}),
+      ...(url ? { url } : {}),
     })
   }
   return { follows }

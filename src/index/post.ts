@@ -60,8 +60,8 @@ export function parsePost(file: SourceFile): ParseResult {
         path: file.path,
         tags: toTags(data.tags),
         ...(updated !== undefined ? { updated } : {}),
-        ...(image && rewriteUrl(image, base, true)
-          ? { image: rewriteUrl(image, base, true)! }
+        ...(image && rewriteUrl(image, base, 'src')
+          ? { image: rewriteUrl(image, base, 'src')! }
           : {}),
         ...(text(data.author) ? { author: text(data.author)! } : {}),
       },

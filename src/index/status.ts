@@ -62,9 +62,9 @@ export function parseStatus(file: SourceFile): ParseResult {
     tags: toTags(o.tags),
     ...(title ? { title } : {}),
     ...(updated !== undefined ? { updated } : {}),
-    ...(external ? optional('external', rewriteUrl(external, base)) : {}),
-    ...(image ? optional('image', rewriteUrl(image, base, true)) : {}),
-    ...(replyTo ? optional('replyTo', rewriteUrl(replyTo, base)) : {}),
+    ...(external ? optional('external', rewriteUrl(external, base, 'link')) : {}),
+    ...(image ? optional('image', rewriteUrl(image, base, 'src')) : {}),
+    ...(replyTo ? optional('replyTo', rewriteUrl(replyTo, base, 'link')) : {}),
   }
   return { items: [item] }
 }

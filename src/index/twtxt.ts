@@ -1,3 +1,4 @@
+import { safeHttpUrl } from '../safe-url.js'
 import {
   parseTime,
   spacePath,
@@ -10,7 +11,8 @@ import {
 export interface TwtxtMeta {
   nick?: string
   url?: string
-  follows: Array<{ nick: string; url: string }>
+  /** `# follow = NICK URL`; `url` only when it passed safeHttpUrl, as pages write it as a link. */
+  follows: Array<{ nick: string; url?: string }>
 }
 
 /**
@@ -33,8 +35,9 @@ export function parseTwtxt(file: SourceFile): ParseResult & { meta: TwtxtMeta } 
       if (key === 'nick') meta.nick = value
       else if (key === 'url') meta.url = value
       else if (key === 'follow') {
-        const [nick, url] = value.split(/\s+/)
-        if (nick && url) meta.follows.push({ nick, url })
+        const [nick, raw] = value.split(/\s+/)
+        const url = safeHttpUrl(raw)
+        if (nick && raw) meta.follows.push({ nick, ...(url ? { url } : {}) })
       }
       return
     }

@@ -1,5 +1,6 @@
 import sanitizeHtml from 'sanitize-html'
 import { decodeHTML } from 'entities'
+import { safeHttpUrl } from '../safe-url.js'
 
 /**
  * Every piece of a friend's HTML that reaches the gateway's own pages and feeds goes through
@@ -41,7 +42,7 @@ export function sanitizeItemHtml(html: string, base: SpaceBase): string {
     disallowedTagsMode: 'discard',
     transformTags: {
       a: (tagName, attribs) => {
-        const href = attribs.href === undefined ? undefined : rewriteUrl(attribs.href, base)
+        const href = attribs.href === undefined ? undefined : rewriteUrl(attribs.href, base, 'href')
         const { href: _, ...rest } = attribs
         return {
           tagName,
@@ -53,7 +54,7 @@ export function sanitizeItemHtml(html: string, base: SpaceBase): string {
         }
       },
       img: (tagName, attribs) => {
-        const src = attribs.src === undefined ? undefined : rewriteUrl(attribs.src, base, true)
+        const src = attribs.src === undefined ? undefined : rewriteUrl(attribs.src, base, 'src')
         const { src: _, ...rest } = attribs
         return { tagName, attribs: { ...rest, ...(src ? { src } : {}), loading: 'lazy' } }
       },
@@ -73,27 +74,36 @@ export interface SpaceBase {
 const SCHEME = /^([a-z][a-z0-9+.-]*):/i
 
 /**
- * Resolves a URL found in an item against its file's folder, into `/@NAME/…`. Absolute http(s)
- * URLs stay as they are unless they point into the feed's own site; a relative URL that climbs
- * out of the space, and any scheme but http(s)/mailto (data: for images), is dropped.
+ * What a URL is for: `href` a link inside sanitized HTML (`mailto:` and `#fragment` too), `src`
+ * an image (`data:image/…` too), `link` an item's own link or reference (its `url`,
+ * `external_url`, `reply_to`): only http(s) or a path into the space.
  */
-export function rewriteUrl(raw: string, base: SpaceBase, image = false): string | undefined {
+export type UrlUse = 'href' | 'src' | 'link'
+
+/**
+ * Resolves a URL found in an item against its file's folder, into `/@NAME/…`. An absolute URL
+ * must pass safeHttpUrl (the one policy for friend-given links) and stays as it is unless it
+ * points into the feed's own site; a relative URL that climbs out of the space, and any other
+ * scheme (but mailto for `href` and data:image for `src`), is dropped.
+ */
+export function rewriteUrl(raw: string, base: SpaceBase, use: UrlUse): string | undefined {
   const url = raw.trim()
   if (url === '') return undefined
-  if (url.startsWith('#')) return url
+  if (url.startsWith('#') && use !== 'link') return url
   const scheme = SCHEME.exec(url)?.[1]?.toLowerCase()
   if (scheme) {
-    if (scheme === 'mailto' && !image) return url
+    if (scheme === 'mailto' && use === 'href') return url
     if (scheme === 'data')
-      return image && /^data:image\/(png|gif|jpe?g|webp|avif);/i.test(url) ? url : undefined
-    if (scheme !== 'http' && scheme !== 'https') return undefined
-    if (base.site) {
-      const site = new URL(base.site)
-      const target = new URL(url)
-      if (target.origin === site.origin)
+      return use === 'src' && /^data:image\/(png|gif|jpe?g|webp|avif);/i.test(url) ? url : undefined
+    const safe = safeHttpUrl(url)
+    if (!safe) return undefined
+    const site = safeHttpUrl(base.site)
+    if (site) {
+      const target = new URL(safe)
+      if (target.origin === new URL(site).origin)
         return intoSpace(target.pathname + target.search + target.hash, base.space)
     }
-    return url
+    return safe
   }
   if (url.startsWith('//')) return undefined
   const folder = `/${base.dir ? base.dir.replace(/\/?$/, '/') : ''}`
