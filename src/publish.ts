@@ -3,6 +3,7 @@ import { mkdir, rm, stat } from 'node:fs/promises'
 import { extname, join } from 'node:path'
 import { copyFileAtomic, writeFileAtomic } from './atomic.js'
 import { realFolder } from './resolve.js'
+import { stripXmlForbidden } from './timeline/xml-text.js'
 
 export interface NewStatus {
   text: string
@@ -51,16 +52,6 @@ export interface Published {
   path: string
   /** The status's own `id` (128 random bits, hex): its ref on every reader's gateway. */
   id: string
-}
-
-// Characters XML 1.0 forbids (§2.2 Char): C0 controls but tab, LF and CR; U+FFFE and U+FFFF;
-// surrogates that are not half of a pair (with the `u` flag a pair is one code point, so only a
-// lone half matches). A status carrying them cannot go into an Atom feed or many JSON readers.
-const XML_FORBIDDEN = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF\uD800-\uDFFF]/gu
-
-/** `text` without the characters XML 1.0 forbids. */
-export function stripXmlForbidden(text: string): string {
-  return text.replace(XML_FORBIDDEN, '')
 }
 
 // A new random name on a collision; eight collisions in a row mean something else is wrong.

@@ -4,6 +4,11 @@
 // A document holding one is not well-formed, and a feed reader then rejects the whole feed.
 const NOT_XML_CHAR = /[\0-\x08\x0B\x0C\x0E-\x1F\uD800-\uDFFF\uFFFE\uFFFF]/gu
 
+/** `text` without the characters XML 1.0 forbids (what posting stores, and what feeds write). */
+export function stripXmlForbidden(text: string): string {
+  return text.replace(NOT_XML_CHAR, '')
+}
+
 const MARKUP = /[&<>"']/g
 const ENTITIES: Record<string, string> = {
   '&': '&amp;',
@@ -21,7 +26,5 @@ const ENTITIES: Record<string, string> = {
  * @example xmlEscape('a\u0000<b>') // 'a&lt;b&gt;'
  */
 export function xmlEscape(value: unknown): string {
-  return String(value)
-    .replace(NOT_XML_CHAR, '')
-    .replace(MARKUP, (c) => ENTITIES[c]!)
+  return stripXmlForbidden(String(value)).replace(MARKUP, (c) => ENTITIES[c]!)
 }
