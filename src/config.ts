@@ -5,6 +5,7 @@ import { fileURLToPath } from 'node:url'
 import { writeFileAtomic } from './atomic.js'
 import { DEFAULT_LIMITS, readLimits, type Limits } from './limits.js'
 import { isValidName, NAME_RULE } from './names.js'
+import { NestingError, parseJson } from './nesting.js'
 
 export type Isolation = 'subdomain' | 'sandbox'
 
@@ -104,8 +105,9 @@ async function readRaw(file: string): Promise<unknown> {
     throw new ConfigError(file, '(file)', `cannot be read: ${(error as Error).message}`)
   }
   try {
-    return JSON.parse(text)
+    return parseJson(text, 'the config')
   } catch (error) {
+    if (error instanceof NestingError) throw new ConfigError(file, '(file)', error.message)
     throw new ConfigError(file, '(file)', `is not valid JSON: ${(error as Error).message}`)
   }
 }

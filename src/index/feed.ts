@@ -1,5 +1,6 @@
 import { createRequire } from 'node:module'
 import { htmlToText, rewriteUrl, sanitizeItemHtml, type SpaceBase } from '../render/sanitize.js'
+import { parseJson } from '../nesting.js'
 import { safeHttpUrl } from '../safe-url.js'
 import {
   dirOf,
@@ -125,7 +126,7 @@ function readXmlFeed(text: string) {
 
 /** JSON Feed 1.0 and 1.1 (https://www.jsonfeed.org/version/1.1/). */
 function readJsonFeed(text: string) {
-  const data = JSON.parse(text) as unknown
+  const data = parseJson(text, 'JSON Feed') as unknown
   if (
     typeof data !== 'object' ||
     data === null ||

@@ -1,3 +1,4 @@
+import { NestingError, parseJson } from '../nesting.js'
 import { safeHttpUrl } from '../safe-url.js'
 
 /** One entry of a space's list of whom it follows (README "Follows"). */
@@ -21,8 +22,9 @@ const MAX_FOLLOWS = 500
 export function parseFollows(text: string): { follows: Follow[] } | { problem: string } {
   let data: unknown
   try {
-    data = JSON.parse(text)
+    data = parseJson(text, 'follows.json')
   } catch (error) {
+    if (error instanceof NestingError) return { problem: error.message }
     return { problem: `not valid JSON: ${(error as Error).message}` }
   }
   if (!Array.isArray(data)) return { problem: 'follows.json must be a list of {"name": …} objects' }

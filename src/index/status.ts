@@ -1,3 +1,4 @@
+import { NestingError, parseJson } from '../nesting.js'
 import { htmlToText, rewriteUrl, sanitizeItemHtml } from '../render/sanitize.js'
 import {
   dirOf,
@@ -18,8 +19,9 @@ import {
 export function parseStatus(file: SourceFile): ParseResult {
   let data: unknown
   try {
-    data = JSON.parse(file.text)
+    data = parseJson(file.text, 'status JSON')
   } catch (error) {
+    if (error instanceof NestingError) return problem(error.message)
     return problem(`not valid JSON: ${(error as Error).message}`)
   }
   if (typeof data !== 'object' || data === null || Array.isArray(data)) {

@@ -1,4 +1,5 @@
 import { parse } from 'yaml'
+import { MAX_NESTING, yamlDepth } from '../nesting.js'
 
 export interface FrontMatter {
   data: Record<string, unknown>
@@ -15,6 +16,15 @@ const FENCE = /^\uFEFF?---[ \t]*\r?\n([\s\S]*?)\r?\n(?:---|\.\.\.)[ \t]*(?:\r?\n
 export function parseFrontMatter(source: string): FrontMatter {
   const match = FENCE.exec(source)
   if (!match) return { data: {}, body: source }
+  // yaml's composer recurses once per level: 1,200 levels of `[` overflow the stack, and the
+  // process then dies in V8 at the next regular expression. Its lexer is linear: ask it first.
+  if (yamlDepth(match[1]!) > MAX_NESTING) {
+    return {
+      data: {},
+      body: source.slice(match[0].length),
+      error: `front matter nested too deeply (over ${MAX_NESTING} levels)`,
+    }
+  }
   try {
     // The core schema keeps dates as strings (we parse them ourselves, with a time zone rule),
     // and a small alias budget stops "billion laughs" documents.

@@ -4,6 +4,7 @@ import { Lexer, Marked, type Token } from 'marked'
 import { gfmHeadingId } from 'marked-gfm-heading-id'
 import { markedHighlight } from 'marked-highlight'
 import { parseTime } from '../index/item.js'
+import { markdownDepth, NestingError } from '../nesting.js'
 import { parseFrontMatter } from './front-matter.js'
 
 // GitHub-flavoured Markdown with GitHub's heading ids and highlight.js classes. The result is
@@ -52,8 +53,19 @@ export interface RenderedMarkdown {
   warning?: string
 }
 
+/**
+ * How deeply a Markdown body may nest (blockquotes, lists, emphasis) before it is not rendered:
+ * marked recurses per level and overflows the stack at ~1,200 (a line of `- `), which can take
+ * the whole process down (see nesting.ts). markdownDepth over-counts, so this is generous.
+ */
+export const MAX_MARKDOWN_NESTING = 100
+
+/** Throws NestingError for a body nested deeper than MAX_MARKDOWN_NESTING. */
 export function renderMarkdown(source: string): RenderedMarkdown {
   const { data, body, error } = parseFrontMatter(source)
+  if (markdownDepth(body) > MAX_MARKDOWN_NESTING) {
+    throw new NestingError('Markdown', MAX_MARKDOWN_NESTING)
+  }
   firstHeading = undefined
   const html = marked.parse(body, { async: false })
   const heading = firstHeading as string | undefined
@@ -82,10 +94,14 @@ export function renderMarkdown(source: string): RenderedMarkdown {
  * marked's inline lexer, without rendering HTML and sanitizing it again (5x cheaper).
  */
 export function inlineText(source: string): string {
-  return decodeHTML(textOf(Lexer.lexInline(source)))
+  // Titles and summaries are short: a bounded input keeps the lexer's recursion (emphasis
+  // nests) and its super-linear corners bounded too.
+  return decodeHTML(textOf(Lexer.lexInline(source.slice(0, MAX_INLINE))))
     .replace(/\s+/g, ' ')
     .trim()
 }
+
+const MAX_INLINE = 1000
 
 function textOf(tokens: Token[]): string {
   let text = ''
