@@ -1,14 +1,16 @@
 import { constants, type Stats } from 'node:fs'
 import { access, realpath, stat } from 'node:fs/promises'
-import { extname, isAbsolute, join, relative, sep } from 'node:path'
-import { hasHiddenSegment, isHiddenName } from './sync-files.js'
+import { extname, join } from 'node:path'
+import { isInside, isMiss } from './spaces/open.js'
+import { isHiddenName } from './sync-files.js'
 
 /**
  * What a request path inside a space resolves to. Deciding is kept apart from answering, so the
  * rules of DESIGN.md "Resolving a space path" can be tested as data.
  */
 export type Resolution =
-  | { kind: 'file'; file: string; stats: Stats; markdown: boolean }
+  /** `file` is a real path: open it through the contained opener with `realRoot`. */
+  | { kind: 'file'; file: string; realRoot: string; stats: Stats; markdown: boolean }
   /** A folder asked for without its trailing slash; `path` is the raw path plus `/`. */
   | { kind: 'redirect'; path: string }
   | { kind: 'listing'; dir: string; realRoot: string }
@@ -21,9 +23,6 @@ const CLEAN_URL_EXTENSIONS = ['.html', '.md']
 const MARKDOWN = new Set(['.md', '.markdown'])
 const MAX_PATH_LENGTH = 2048
 const MAX_SEGMENT_BYTES = 255
-
-// Errors that mean "nothing servable here": a miss, not a failure.
-const MISS_CODES = new Set(['ENOENT', 'ENOTDIR', 'ELOOP', 'ENAMETOOLONG', 'EACCES', 'EPERM'])
 
 export function isMarkdownFile(file: string): boolean {
   return MARKDOWN.has(extname(file).toLowerCase())
@@ -49,17 +48,17 @@ export async function resolveInSpace(root: string, rawPath: string): Promise<Res
     if (!trailingSlash) return { kind: 'redirect', path: rawPath + '/' }
     for (const index of INDEX_FILES) {
       const file = await lookup(realRoot, [...names, index])
-      if (file?.stats.isFile()) return asFile(file)
+      if (file?.stats.isFile()) return asFile(realRoot, file)
     }
     return { kind: 'listing', dir: found.real, realRoot }
   }
-  if (found) return trailingSlash ? { kind: 'miss', realRoot } : asFile(found)
+  if (found) return trailingSlash ? { kind: 'miss', realRoot } : asFile(realRoot, found)
 
   const last = names.at(-1)
   if (!trailingSlash && last !== undefined) {
     for (const extension of CLEAN_URL_EXTENSIONS) {
       const file = await lookup(realRoot, [...names.slice(0, -1), last + extension])
-      if (file?.stats.isFile()) return asFile(file)
+      if (file?.stats.isFile()) return asFile(realRoot, file)
     }
   }
   return { kind: 'miss', realRoot }
@@ -93,7 +92,8 @@ export async function realFolder(root: string): Promise<string | undefined> {
 
 /**
  * Looks `candidate` up and returns its real path and stats when it is a regular file or folder
- * inside `realRoot` and not hidden. Symlinks are followed only to targets inside the real root,
+ * inside `realRoot` and not hidden. This decides what a path is; reading it goes through the
+ * contained opener (spaces/open.ts), which proves the same again on the open descriptor. Symlinks are followed only to targets inside the real root,
  * and the target's own path is checked for hidden segments too (a link to `.git/config` is a miss).
  */
 export async function containedReal(
@@ -102,13 +102,11 @@ export async function containedReal(
 ): Promise<{ real: string; stats: Stats } | undefined> {
   try {
     const real = await realpath(candidate)
-    const rel = relative(realRoot, real)
-    if (rel === '..' || rel.startsWith('..' + sep) || isAbsolute(rel)) return undefined
-    if (hasHiddenSegment(rel)) return undefined
+    if (!isInside(realRoot, real)) return undefined
     const stats = await stat(real)
     return stats.isFile() || stats.isDirectory() ? { real, stats } : undefined
   } catch (error) {
-    if (MISS_CODES.has((error as NodeJS.ErrnoException).code ?? '')) return undefined
+    if (isMiss(error)) return undefined
     throw error
   }
 }
@@ -117,10 +115,11 @@ function lookup(realRoot: string, names: string[]) {
   return containedReal(realRoot, join(realRoot, ...names))
 }
 
-function asFile(found: { real: string; stats: Stats }): Resolution {
+function asFile(realRoot: string, found: { real: string; stats: Stats }): Resolution {
   return {
     kind: 'file',
     file: found.real,
+    realRoot,
     stats: found.stats,
     markdown: isMarkdownFile(found.real),
   }

@@ -13,6 +13,7 @@ import { sendError } from './errors.js'
 import { homePage } from './home.js'
 import { addresseeOf, spaceOrigin } from './host.js'
 import { cachedFileResponder } from './fast-path.js'
+import { PageCache } from './page-cache.js'
 import { ResolveCache } from './resolve-cache.js'
 import { spaceSite } from './site.js'
 import { timelineRoutes } from './timeline.js'
@@ -36,7 +37,8 @@ const READ_METHODS = new Set(['GET', 'HEAD'])
 export function createApp(state: GatewayState) {
   const app = new Hono<GatewayEnv>()
   const cache = new ResolveCache(state.index)
-  const serveSpace = spaceSite(state, cache)
+  const pages = new PageCache()
+  const serveSpace = spaceSite(state, cache, pages)
   const asset = gatewayAssets()
   const findSpace = (name: string | undefined): SpaceSettings | undefined =>
     name === undefined ? undefined : state.config.spaces.find((s) => s.name === name)
@@ -118,7 +120,7 @@ export function createApp(state: GatewayState) {
       hint: 'The error is in the terminal where syncweb runs.',
     })
   })
-  return { app, cachedFile: cachedFileResponder(state, cache) }
+  return { app, cachedFile: cachedFileResponder(state, cache, pages) }
 }
 
 const notFound = { status: 404, code: 'not_found', message: 'Nothing here' } as const

@@ -3,6 +3,7 @@ import { normalizeName } from '../names.js'
 import type { GatewayState } from './app.js'
 import { spaceHeaders } from './headers.js'
 import { gatewayOrigin, type Addressee } from './host.js'
+import { pagePlace, type PageCache } from './page-cache.js'
 import type { ResolveCache } from './resolve-cache.js'
 import { writeBuffer } from './send-file.js'
 
@@ -14,7 +15,7 @@ const AT = 0x40
  * Request for it. Anything else (a miss, a range, HEAD, Markdown, a browser navigation that the
  * app redirects to the space's origin) returns false and goes to the app, which fills the cache.
  */
-export function cachedFileResponder(state: GatewayState, cache: ResolveCache) {
+export function cachedFileResponder(state: GatewayState, cache: ResolveCache, pages: PageCache) {
   const onGateway = spaceHeaders(true)
   const onSpace = spaceHeaders(false)
   return function cachedFile(
@@ -46,10 +47,12 @@ export function cachedFileResponder(state: GatewayState, cache: ResolveCache) {
       writeBuffer(request, response, hit.body, hit.validators, { contentType: hit.type, headers })
       return true
     }
-    // A rendered Markdown page, as site.ts keyed it (gateway origin | base path); any query
-    // (?raw) is the app's.
-    const where = to.kind === 'space' ? `${gatewayOrigin(to.port)}|` : `|/@${name}`
-    const page = q === -1 ? hit.rendered?.get(where) : undefined
+    // A rendered Markdown page, from the one page cache; any query (?raw) is the app's.
+    const { resolution } = hit
+    if (q !== -1 || resolution.kind !== 'file' || !resolution.markdown) return false
+    const place =
+      to.kind === 'space' ? pagePlace(gatewayOrigin(to.port), '') : pagePlace('', `/@${name}`)
+    const page = pages.get(resolution.stats, place)
     if (!page) return false
     writeBuffer(request, response, page.body, page.validators, {
       contentType: 'text/html; charset=utf-8',

@@ -3,7 +3,6 @@ import { formatRelative } from '../render/format.js'
 import { renderPage } from '../render/templates.js'
 import { followsOf } from './api.js'
 import { hueOf, itemView } from './item-view.js'
-import { openFolder } from '../resolve.js'
 import type { GatewayEnv, GatewayState } from './app.js'
 import { GATEWAY_HEADERS } from './headers.js'
 import { addresseeOf, spaceOrigin } from './host.js'
@@ -18,28 +17,28 @@ export function homePage(state: GatewayState) {
     // Straight to the space's own origin, where root-absolute links of a real blog work.
     const spaceHref = (name: string) =>
       config.isolation === 'subdomain' ? spaceOrigin(name, port) + '/' : `/@${name}/`
-    const spaces = await Promise.all(
-      config.spaces.map(async (space) => {
-        const folder = await openFolder(space.root)
-        const online = 'real' in folder
-        return {
-          name: space.name,
-          title: space.title ?? space.name,
-          path: space.root,
-          online,
-          // "folder missing: PATH", "folder cannot be read (permission denied): PATH"
-          offline: online ? '' : `folder ${folder.problem.replace(/^is /, '')}`,
-          href: spaceHref(space.name),
-          initial: (space.title ?? space.name).slice(0, 1).toUpperCase(),
-          hue: hueOf(space.name),
-          follows: followsOf(state, space.name).map((f) => ({
-            label: f.title ?? f.name,
-            href: f.space ? spaceHref(f.space) : f.url,
-          })),
-          ...statsLine(state, space.name),
-        }
-      }),
-    )
+    // What the indexer knows (it checks every folder each second): the page reads no disk.
+    const spaces = config.spaces.map((space) => {
+      const indexer = state.index.spaces.get(space.name)
+      const online = indexer !== undefined && indexer.status !== 'offline'
+      const problem = indexer?.offlineReason ?? 'is missing'
+      return {
+        name: space.name,
+        title: space.title ?? space.name,
+        path: space.root,
+        online,
+        // "folder missing: PATH", "folder cannot be read (permission denied): PATH"
+        offline: online ? '' : `folder ${problem.replace(/^is /, '')}`,
+        href: spaceHref(space.name),
+        initial: (space.title ?? space.name).slice(0, 1).toUpperCase(),
+        hue: hueOf(space.name),
+        follows: followsOf(state, space.name).map((f) => ({
+          label: f.title ?? f.name,
+          href: f.space ? spaceHref(f.space) : f.url,
+        })),
+        ...statsLine(state, space.name),
+      }
+    })
     const now = Date.now()
     const titles = new Map(config.spaces.map((s) => [s.name, s.title ?? s.name]))
     const latest = state.index.store

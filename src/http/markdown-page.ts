@@ -1,43 +1,41 @@
 import type { Stats } from 'node:fs'
-import { readFile } from 'node:fs/promises'
 import { basename, extname } from 'node:path'
 import { formatDate } from '../render/format.js'
-import { OFFLOAD_BYTES, TaskFailed, type ParsePool } from '../index/parse-pool.js'
+import { TaskFailed, type ParsePool } from '../index/parse-pool.js'
 import { renderMarkdown, type RenderedMarkdown } from '../render/markdown.js'
+import type { PageCache } from './page-cache.js'
+import { readSpaceFile, type SpaceFile } from './send-file.js'
 
-interface Cached {
-  size: number
-  mtimeMs: number
-  rendered: RenderedMarkdown | Error
-}
-
-const CACHE_ENTRIES = 500
+/** Larger Markdown files are served as they are, not rendered. */
+export const MAX_MARKDOWN_BYTES = 8 * 1024 * 1024
 
 /**
- * Renders Markdown files, cached by path, size and mtime: a friend's post is parsed once per
- * change, not once per visit. The cache is bounded; the oldest entry goes first.
+ * Renders a Markdown file of a space for its page: read through the contained opener, rendered
+ * in a worker under the parse deadline (marked is super-linear on crafted input: 60 KB held the
+ * event loop 23 s), so that no file can stall the gateway. A version that fails is remembered in
+ * the page cache and answered at once the next time.
  */
-export function markdownRenderer(pool?: ParsePool) {
-  const cache = new Map<string, Cached>()
-  /** The page, or why it could not be rendered in time (remembered, so it is tried once). */
-  return async function render(file: string, stats: Stats): Promise<RenderedMarkdown | Error> {
-    const hit = cache.get(file)
-    if (hit && hit.size === stats.size && hit.mtimeMs === stats.mtimeMs) return hit.rendered
-    const source = await readFile(file, 'utf8')
-    // A large page renders in a worker under the parse deadline: a file crafted to be slow to
-    // parse (deep HTML nesting is quadratic) must not stall every other request.
-    const rendered =
-      pool && stats.size > OFFLOAD_BYTES
-        ? await pool.renderPage(source).catch((error: Error) => {
-            if (error instanceof TaskFailed) return error
-            throw error
-          })
-        : renderMarkdown(source)
-    const entry = { size: stats.size, mtimeMs: stats.mtimeMs, rendered }
-    cache.delete(file)
-    cache.set(file, entry)
-    if (cache.size > CACHE_ENTRIES) cache.delete(cache.keys().next().value!)
-    return entry.rendered
+export function markdownRenderer(pages: PageCache, pool?: ParsePool) {
+  return async function render(
+    target: SpaceFile,
+    stats: Stats,
+  ): Promise<RenderedMarkdown | Error | undefined> {
+    const failed = pages.failure(stats)
+    if (failed) return failed
+    const read = await readSpaceFile(target, MAX_MARKDOWN_BYTES)
+    if (!read) return undefined
+    const source = read.body.toString('utf8')
+    try {
+      return pool ? await pool.renderPage(source) : renderMarkdown(source)
+    } catch (error) {
+      if (
+        !(error instanceof TaskFailed) &&
+        !(error instanceof Error && error.name === 'NestingError')
+      )
+        throw error
+      pages.fail(stats, error)
+      return error
+    }
   }
 }
 

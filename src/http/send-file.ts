@@ -1,12 +1,11 @@
 import etag from 'etag'
 import fresh from 'fresh'
 import type { Stats } from 'node:fs'
-import { constants } from 'node:fs'
-import { open, type FileHandle } from 'node:fs/promises'
 import type { IncomingMessage, ServerResponse } from 'node:http'
 import { pipeline } from 'node:stream'
 import { RESPONSE_ALREADY_SENT } from '@hono/node-server/utils/response'
 import parseRange from 'range-parser'
+import { openInSpace, readInSpace } from '../spaces/open.js'
 
 export interface SendFileOptions {
   contentType: string
@@ -18,9 +17,11 @@ export interface SendFileOptions {
   status?: number
 }
 
-// O_NOFOLLOW: the last component was checked to be no symlink out of the space; refuse one that
-// appeared since. O_NONBLOCK: a FIFO swapped in cannot hang the thread pool on open().
-const OPEN_FLAGS = constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK
+/** A file of a space: its path, and the real root it must prove to lie in once opened. */
+export interface SpaceFile {
+  realRoot: string
+  file: string
+}
 
 /** Strong enough for revalidation, free to compute: size and mtime (jshttp/etag on Stats). */
 export function fileValidators(stats: Stats): { etag: string; lastModified: string } {
@@ -42,30 +43,27 @@ export function isFresh(
 
 /**
  * Streams a file to Node's response with validators, 304s and single ranges (RFC 9110 §14).
- * The file is opened first and described by fstat of that very descriptor, so the headers always
- * match the bytes sent even when a sync tool replaces the file meanwhile.
+ * The file is opened through the space's contained opener and described by fstat of that very
+ * descriptor, so the bytes are the space's own and the headers match them even when a sync tool
+ * (or a friend racing a symlink) replaces the file meanwhile.
  *
  * A body is piped straight into Node's response (Web streams copy every chunk on Node 20) and
  * RESPONSE_ALREADY_SENT returned; answers without a body (HEAD, 304, 416) are plain Responses,
  * because Hono answers HEAD by running GET and re-wrapping its Response. Returns undefined,
- * having sent nothing, when the file is gone or not a regular file by the time it is opened.
+ * having sent nothing, when the file is gone, not a regular file or not inside the space by the
+ * time it is opened.
  */
 export async function sendFile(
   request: IncomingMessage,
   response: ServerResponse,
-  file: string,
+  target: SpaceFile,
   options: SendFileOptions,
 ): Promise<Response | undefined> {
-  let handle: FileHandle
-  try {
-    handle = await open(file, OPEN_FLAGS)
-  } catch {
-    return undefined
-  }
+  const opened = await openInSpace(target.realRoot, target.file)
+  if (!opened) return undefined
+  const { handle, stats } = opened
   let streaming = false
   try {
-    const stats = await handle.stat()
-    if (!stats.isFile()) return undefined
     const status = options.status ?? 200
     const headers: Record<string, string | number> = {
       ...options.headers,
@@ -149,28 +147,9 @@ function ifRangeHolds(
 /** Files up to this size are kept in memory by the resolve cache. */
 export const SMALL_FILE_BYTES = 64 * 1024
 
-/** A small regular file's bytes and the stats of the very descriptor they were read from. */
-export async function readSmallFile(
-  file: string,
-): Promise<{ body: Buffer; stats: Stats } | undefined> {
-  let handle: FileHandle | undefined
-  try {
-    handle = await open(file, OPEN_FLAGS)
-    const stats = await handle.stat()
-    if (!stats.isFile() || stats.size > SMALL_FILE_BYTES) return undefined
-    const body = Buffer.alloc(stats.size)
-    let offset = 0
-    while (offset < stats.size) {
-      const { bytesRead } = await handle.read(body, offset, stats.size - offset, offset)
-      if (bytesRead === 0) return undefined
-      offset += bytesRead
-    }
-    return { body, stats }
-  } catch {
-    return undefined
-  } finally {
-    await handle?.close().catch(() => {})
-  }
+/** A file of a space, read through the contained opener (at most `maxBytes`). */
+export function readSpaceFile(target: SpaceFile, maxBytes = SMALL_FILE_BYTES) {
+  return readInSpace(target.realRoot, target.file, maxBytes)
 }
 
 /**

@@ -10,12 +10,13 @@ import type { GatewayEnv, GatewayState } from './app.js'
 import { prefersJson, sendError } from './errors.js'
 import { spaceHeaders } from './headers.js'
 import { gatewayOrigin } from './host.js'
-import { markdownRenderer, postView } from './markdown-page.js'
+import { MAX_MARKDOWN_BYTES, markdownRenderer, postView } from './markdown-page.js'
+import { markdownValidators, pagePlace, type PageCache } from './page-cache.js'
 import type { CachedFile, ResolveCache } from './resolve-cache.js'
 import {
   fileValidators,
   isFresh,
-  readSmallFile,
+  readSpaceFile,
   sendBuffer,
   sendFile,
   SMALL_FILE_BYTES,
@@ -32,15 +33,9 @@ export interface SpaceRequest {
   onGatewayOrigin: boolean
 }
 
-// Rendered pages change when the templates do, which is once per process at most.
-const RENDER_GENERATION = Date.now().toString(36)
-const MAX_MARKDOWN_BYTES = 8 * 1024 * 1024
-
 /** Answers requests for a space's files: the route of DESIGN.md "Resolving a space path". */
-export function spaceSite(state: GatewayState, cache: ResolveCache) {
-  const renderMarkdown = markdownRenderer(state.index.pool)
-  // Rendered post pages as bytes, by file version and by where they are shown.
-  const pages = new Map<string, Uint8Array<ArrayBuffer>>()
+export function spaceSite(state: GatewayState, cache: ResolveCache, pages: PageCache) {
+  const renderMarkdown = markdownRenderer(pages, state.index.pool)
   const encoder = new TextEncoder()
 
   /** What rawPath is in the space: from the cache while the space's watcher vouches for it. */
@@ -51,14 +46,20 @@ export function spaceSite(state: GatewayState, cache: ResolveCache) {
     let resolution = await resolveInSpace(space.root, rawPath)
     let body: Buffer | undefined
     if (resolution.kind === 'file' && resolution.stats.size <= SMALL_FILE_BYTES) {
-      const small = await readSmallFile(resolution.file)
+      const small = await readSpaceFile(resolution)
       if (small) {
         body = small.body
         resolution = { ...resolution, stats: small.stats }
       }
     }
+    // A big folder takes a while to list: the listing is kept with the resolution.
+    const listing =
+      resolution.kind === 'listing'
+        ? await listFolder(resolution.realRoot, resolution.dir)
+        : undefined
     const found: CachedFile = {
       resolution,
+      ...(listing ? { listing } : {}),
       ...(body && resolution.kind === 'file'
         ? {
             body,
@@ -84,6 +85,8 @@ export function spaceSite(state: GatewayState, cache: ResolveCache) {
         gateway,
         headers,
       )
+    const notHere = () =>
+      fail(404, 'Nothing here', `${space.name} has no page at ${safeDecode(rawPath)}.`)
 
     const hit = await resolve(space, rawPath)
     const { resolution, body, validators: known, type: knownType } = hit
@@ -98,7 +101,8 @@ export function spaceSite(state: GatewayState, cache: ResolveCache) {
         // Always a path on this host: rawPath has no `//` and no `\`, so no other host can sneak in.
         return c.redirect(base + resolution.path + search, 302)
       case 'listing': {
-        const { entries, total } = await listFolder(resolution.realRoot, resolution.dir)
+        if (!hit.listing) return notHere()
+        const { entries, total } = hit.listing
         for (const [name, value] of Object.entries(headers)) c.header(name, value)
         // JSON clients keep getting an array; this says when it is not the whole folder.
         if (total > entries.length) c.header('X-Syncweb-Listing-Total', String(total))
@@ -107,33 +111,38 @@ export function spaceSite(state: GatewayState, cache: ResolveCache) {
         return c.html(renderPage('listing', { ...view, ...listingView(rawPath, entries), total }))
       }
       case 'miss': {
-        const own =
-          resolution.realRoot &&
-          (await containedReal(resolution.realRoot, join(resolution.realRoot, '404.html')))
-        if (own && own.stats.isFile()) {
+        const { realRoot } = resolution
+        const own = realRoot && (await containedReal(realRoot, join(realRoot, '404.html')))
+        if (realRoot && own && own.stats.isFile()) {
           const options = { status: 404, contentType: 'text/html; charset=utf-8', headers }
-          const sent = await sendFile(c.env.incoming, c.env.outgoing, own.real, options)
+          const sent = await sendFile(
+            c.env.incoming,
+            c.env.outgoing,
+            { realRoot, file: own.real },
+            options,
+          )
           if (sent) return sent
         }
-        return fail(404, 'Nothing here', `${space.name} has no page at ${safeDecode(rawPath)}.`)
+        return notHere()
       }
       case 'file': {
         const { file, stats } = resolution
         const raw = new URLSearchParams(search).has('raw')
         if (resolution.markdown && !raw && stats.size <= MAX_MARKDOWN_BYTES) {
-          const etag = `W/"md-${stats.size.toString(16)}-${Math.floor(stats.mtimeMs).toString(16)}-${RENDER_GENERATION}"`
-          const lastModified = stats.mtime.toUTCString()
-          const validators = {
-            ETag: etag,
-            'Last-Modified': lastModified,
+          const validators = markdownValidators(stats)
+          const pageHeaders = {
+            ...headers,
+            ETag: validators.etag,
+            'Last-Modified': validators.lastModified,
             'Cache-Control': 'no-cache',
           }
-          if (isFresh(c.env.incoming, etag, lastModified))
-            return c.body(null, 304, { ...headers, ...validators })
-          const key = `${file}:${stats.mtimeMs}:${stats.size}:${gateway}|${base}`
-          let page = pages.get(key)
+          if (isFresh(c.env.incoming, validators.etag, validators.lastModified))
+            return c.body(null, 304, pageHeaders)
+          const place = pagePlace(gateway, base)
+          let page = pages.get(stats, place)
           if (!page) {
-            const rendered = await renderMarkdown(file, stats)
+            const rendered = await renderMarkdown(resolution, stats)
+            if (rendered === undefined) return notHere()
             if (rendered instanceof Error) {
               return fail(
                 503,
@@ -143,21 +152,13 @@ export function spaceSite(state: GatewayState, cache: ResolveCache) {
               )
             }
             const post = postView(file, rendered)
-            page = encoder.encode(renderPage('post', { ...view, ...post, title: post.title }))
-            pages.set(key, page)
-            if (pages.size > 500) pages.delete(pages.keys().next().value!)
+            const html = renderPage('post', { ...view, ...post, title: post.title })
+            page = { body: encoder.encode(html), validators }
+            // The fast path answers the next request for this page from here.
+            pages.set(stats, place, page)
           }
-          // The fast path answers the next request for this page from the resolve cache.
-          if (!search) {
-            hit.rendered ??= new Map()
-            hit.rendered.set(`${gateway}|${base}`, {
-              body: page,
-              validators: { etag, lastModified },
-            })
-          }
-          return c.body(page, 200, {
-            ...headers,
-            ...validators,
+          return c.body(page.body as Uint8Array<ArrayBuffer>, 200, {
+            ...pageHeaders,
             'Content-Type': 'text/html; charset=utf-8',
           })
         }
@@ -169,12 +170,11 @@ export function spaceSite(state: GatewayState, cache: ResolveCache) {
             headers,
           })
         }
-        const sent = await sendFile(c.env.incoming, c.env.outgoing, file, {
+        const sent = await sendFile(c.env.incoming, c.env.outgoing, resolution, {
           contentType: type,
           headers,
         })
-        if (sent) return sent
-        return fail(404, 'Nothing here', `${space.name} has no page at ${safeDecode(rawPath)}.`)
+        return sent ?? notHere()
       }
     }
   }

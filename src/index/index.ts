@@ -1,15 +1,17 @@
 import { EventEmitter } from 'node:events'
-import { readFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import type { SpaceSettings } from '../config.js'
-import { containedReal, realFolder } from '../resolve.js'
+import { BoundedCache, stringBytes } from '../cache.js'
+import { NestingError } from '../nesting.js'
+import { realFolder } from '../resolve.js'
+import { readInSpace } from '../spaces/open.js'
 import type { Item } from './item.js'
 import { renderPostHtml } from './post.js'
-import { OFFLOAD_BYTES, ParsePool } from './parse-pool.js'
+import { ParsePool, TaskFailed } from './parse-pool.js'
 import { indexLimits, SpaceIndexer, type IndexLimits } from './space-indexer.js'
 import { Store, type StoreChange } from './store.js'
 
-const HTML_CACHE_ENTRIES = 2000
+const HTML_CACHE_BYTES = 16 * 1024 * 1024
 
 /**
  * The timeline index: one SpaceIndexer per followed folder, all feeding one Store. The server
@@ -25,7 +27,8 @@ export class TimelineIndex extends EventEmitter<{
 }> {
   readonly store = new Store()
   readonly spaces = new Map<string, SpaceIndexer>()
-  #html = new Map<string, { key: string; html: string }>()
+  // Post HTML by item and file version: a new version is a new key.
+  #html = new BoundedCache<string, string>(HTML_CACHE_BYTES, stringBytes)
   // A post item object is replaced whenever its file changes, so while it lives its HTML holds.
   #htmlOfItem = new WeakMap<Item, string>()
 
@@ -86,8 +89,9 @@ export class TimelineIndex extends EventEmitter<{
   }
 
   /**
-   * An item's full HTML. Posts are rendered on first use (from the file, which must still be
-   * a regular file inside the space), cached by the file's mtime and size.
+   * An item's full HTML. Posts are rendered on first use (read through the contained opener,
+   * rendered in a worker under the parse deadline), cached by the file's version. A post that
+   * cannot be rendered is shown without its HTML, and its space lists why.
    */
   async htmlOf(item: Item): Promise<string> {
     if (!item.lazyHtml) return item.html
@@ -101,21 +105,25 @@ export class TimelineIndex extends EventEmitter<{
   async #renderPost(item: Item): Promise<string> {
     const space = this.spaces.get(item.space)
     const root = space && (await realFolder(space.settings.root))
-    const found = root && (await containedReal(root, join(root, item.path)))
-    if (!found || !found.stats.isFile() || found.stats.size > this.limits.maxParseBytes) return ''
-    const key = `${found.stats.mtimeMs}:${found.stats.size}`
-    const cached = this.#html.get(item.id)
-    if (cached?.key === key) return cached.html
-    const source = await readFile(found.real, 'utf8')
-    // As for pages: a large post renders in a worker, and one that overruns the deadline is
-    // shown by its summary alone.
-    const html =
-      this.#pool && found.stats.size > OFFLOAD_BYTES
-        ? await this.#pool.renderPostHtml(source, item.space, item.path).catch(() => '')
+    const read = root && (await readInSpace(root, join(root, item.path), this.limits.maxParseBytes))
+    if (!space || !read) return ''
+    const key = `${item.id}|${read.stats.dev}:${read.stats.ino}:${read.stats.size}:${read.stats.mtimeMs}`
+    const cached = this.#html.get(key)
+    if (cached !== undefined) return cached
+    const source = read.body.toString('utf8')
+    let html = ''
+    try {
+      html = this.#pool
+        ? await this.#pool.renderPostHtml(source, item.space, item.path)
         : renderPostHtml(source, item.space, item.path)
-    this.#html.delete(item.id)
-    this.#html.set(item.id, { key, html })
-    if (this.#html.size > HTML_CACHE_ENTRIES) this.#html.delete(this.#html.keys().next().value!)
+    } catch (error) {
+      if (!(error instanceof TaskFailed) && !(error instanceof NestingError)) throw error
+      space.problems.set(
+        item.path,
+        `its text could not be rendered: ${error.message}; it is shown by its summary`,
+      )
+    }
+    this.#html.set(key, html)
     return html
   }
 }

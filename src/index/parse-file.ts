@@ -1,55 +1,30 @@
-import { closeSync, constants, fstatSync, openSync, readSync } from 'node:fs'
 import { join } from 'node:path'
+import { readInSpaceSync } from '../spaces/open.js'
 import { parseFeedFile } from './feed.js'
+import { parseFollows, type Follow } from './follows.js'
 import type { ParseResult, SourceFile } from './item.js'
 import { parsePost } from './post.js'
-import type { Source } from './sources.js'
+import { alternateFeed, type Source } from './sources.js'
 import { parseStatus } from './status.js'
 import { parseTwtxt, type TwtxtMeta } from './twtxt.js'
 
-export type ParsedSource = Exclude<Source, 'home' | 'follows'>
+export type ParsedSource = Source
 
-/** One file's items and problem, and for `twtxt.txt` its metadata. Plain data: it crosses threads. */
+/**
+ * One file's items and problem, and what some files say about the space: `twtxt.txt` its
+ * metadata, `follows.json` whom it follows, the root `index.html` which feed it names (null:
+ * none). Plain data: it crosses threads.
+ */
 export interface ParsedFile extends ParseResult {
   twtxt?: TwtxtMeta
+  follows?: Follow[]
+  alternate?: string | null
 }
 
 /**
- * Reads a file of a space for parsing: a regular file (not a FIFO, not a symlink), at most
- * `maxBytes`, with its mtime from the same descriptor.
+ * Reads (through the contained opener) and parses one file of a space; never throws (a
+ * failure is the file's problem). Runs in the parse workers, under their deadline.
  */
-export function readSource(
-  file: string,
-  maxBytes: number,
-): { text: string; mtimeMs: number } | { problem: string } {
-  let fd: number | undefined
-  try {
-    // O_NONBLOCK: a FIFO dropped into the folder must not hang the indexer.
-    fd = openSync(file, constants.O_RDONLY | constants.O_NONBLOCK | constants.O_NOFOLLOW)
-    const stats = fstatSync(fd)
-    if (!stats.isFile()) return { problem: 'not a regular file' }
-    if (stats.size > maxBytes) {
-      const mb = (n: number) => (n / 2 ** 20).toFixed(1)
-      return {
-        problem: `is ${mb(stats.size)} MB, over the ${mb(maxBytes)} MB limit for parsing; it is served but not indexed`,
-      }
-    }
-    const buffer = Buffer.allocUnsafe(stats.size)
-    let offset = 0
-    while (offset < stats.size) {
-      const n = readSync(fd, buffer, offset, stats.size - offset, offset)
-      if (n === 0) break
-      offset += n
-    }
-    return { text: buffer.toString('utf8', 0, offset), mtimeMs: stats.mtimeMs }
-  } catch (error) {
-    return { problem: `cannot be read: ${(error as Error).message}` }
-  } finally {
-    if (fd !== undefined) closeSync(fd)
-  }
-}
-
-/** Reads and parses one file of a space; never throws (a failure is the file's problem). */
 export function readAndParse(
   space: string,
   realRoot: string,
@@ -57,7 +32,9 @@ export function readAndParse(
   source: ParsedSource,
   maxBytes: number,
 ): ParsedFile {
-  const read = readSource(join(realRoot, path), maxBytes)
+  const read = readInSpaceSync(realRoot, join(realRoot, path), maxBytes)
+  if (source === 'home')
+    return { items: [], alternate: 'text' in read ? (alternateFeed(read.text) ?? null) : null }
   if ('problem' in read) return { items: [], problem: read.problem }
   const file: SourceFile = { space, path, text: read.text, mtimeMs: read.mtimeMs }
   try {
@@ -71,6 +48,12 @@ export function readAndParse(
       case 'twtxt': {
         const { meta, ...result } = parseTwtxt(file)
         return { ...result, twtxt: meta }
+      }
+      case 'follows': {
+        const parsed = parseFollows(file.text)
+        return 'problem' in parsed
+          ? { items: [], problem: parsed.problem, follows: [] }
+          : { items: [], follows: parsed.follows }
       }
     }
   } catch (error) {

@@ -28,16 +28,11 @@ export interface WorkerRequest {
 export interface WorkerSteps {
   id: number
   values: Array<ParsedFile | RenderedMarkdown | string>
+  /** The task failed (a render refused its input): why. */
+  error?: string
 }
 
-/**
- * Files (or Markdown sources) larger than this are parsed and rendered in a worker even outside
- * start-up scans, under a deadline. Below it the worst inputs we know cost ~60 ms (htmlparser2
- * is quadratic in nesting depth: 100,000 nested `<div>`s take 5 s), so they stay inline.
- */
-export const OFFLOAD_BYTES = 64 * 1024
-
-/** A task a worker did not finish: too slow, or it died (out of memory). */
+/** A task a worker did not finish: too slow, refused, or it died (out of memory). */
 export class TaskFailed extends Error {
   constructor(
     readonly reason: string,
@@ -57,7 +52,10 @@ function workerScript(): string | undefined {
   return existsSync(script) ? script : undefined
 }
 
-const IDLE_MS = 500
+// Long enough that a burst of changes, or a reader going through pages, keeps one warm worker
+// (a cold one takes ~160 ms to load the parsers); short enough that an idle gateway gives its
+// ~25 MB back.
+const IDLE_MS = 5000
 // A worker parses at most 4 MB files (limits.maxParseBytes); a runaway one is stopped here
 // rather than taking the machine's memory.
 const WORKER_HEAP_MB = 512
@@ -71,8 +69,10 @@ interface Pending {
 }
 
 /**
- * Worker threads that read, parse and render what could stall the main thread: start-up scans
- * of many files, and any file over OFFLOAD_BYTES. A worker must report progress within
+ * Worker threads that read, parse and render everything from a friend's folder, so that no
+ * file can hold the main thread: marked, yaml and htmlparser2 are each super-linear on some
+ * input (a 60 KB post of `a)*` took marked 23 s), and size does not tell which. Only what
+ * comes back, plain data, is handled on the main thread. A worker must report progress within
  * `deadlineMs`: one that does not (a file crafted to be slow) is terminated and its task fails
  * with TaskFailed. The workers exit after half an idle second.
  */
@@ -84,17 +84,7 @@ export class ParsePool {
   #waiting: Pending[] = []
   #busy = new Map<Worker, Pending & { timer?: NodeJS.Timeout }>()
   #nextId = 0
-  #filesSeen = 0
   #idleTimer: NodeJS.Timeout | undefined
-
-  /**
-   * Whether the next file of a scan should go to the workers: only once the scans of the whole
-   * index have seen more than 500 files, since starting workers (~25 MB each) does not pay off
-   * for a few small spaces such as the demo.
-   */
-  wanted(): boolean {
-    return ++this.#filesSeen > 500
-  }
 
   private constructor(
     script: string,
@@ -221,15 +211,16 @@ export class ParsePool {
       resourceLimits: { maxOldGenerationSizeMb: WORKER_HEAP_MB },
     })
     worker.unref()
-    worker.on('message', ({ id, values }: WorkerSteps) => {
+    worker.on('message', ({ id, values, error }: WorkerSteps) => {
       const job = this.#busy.get(worker)
       if (!job || job.request.id !== id) return
       job.done.push(...values)
-      if (job.done.length < job.steps) return this.#arm(worker)
+      if (error === undefined && job.done.length < job.steps) return this.#arm(worker)
       clearTimeout(job.timer)
       this.#busy.delete(worker)
       this.#idle.push(worker)
-      job.resolve(job.done)
+      if (error === undefined) job.resolve(job.done)
+      else job.reject(new TaskFailed(error, job.done))
       this.#pump()
     })
     worker.on('error', (error) => {

@@ -27,9 +27,20 @@ parentPort!.on('message', ({ id, task }: WorkerRequest) => {
       if (batch.length) send(batch)
       return
     }
+    // A render that fails (Markdown nested too deeply) is an answer, not a dead worker.
     case 'page':
-      return send([renderMarkdown(task.source)])
+      return answer(id, () => renderMarkdown(task.source))
     case 'post-html':
-      return send([renderPostHtml(task.source, task.space, task.path)])
+      return answer(id, () => renderPostHtml(task.source, task.space, task.path))
   }
 })
+
+function answer(id: number, render: () => WorkerSteps['values'][number]) {
+  let value
+  try {
+    value = render()
+  } catch (error) {
+    return parentPort!.postMessage({ id, values: [], error: (error as Error).message })
+  }
+  parentPort!.postMessage({ id, values: [value] } satisfies WorkerSteps)
+}

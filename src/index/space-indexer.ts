@@ -1,16 +1,25 @@
 import { EventEmitter } from 'node:events'
-import { lstatSync, readdirSync, statSync } from 'node:fs'
+import {
+  accessSync,
+  closeSync,
+  constants,
+  lstatSync,
+  readdirSync,
+  statSync,
+  type Dirent,
+} from 'node:fs'
 import { join } from 'node:path'
 import type { SpaceSettings } from '../config.js'
 import { DEFAULT_LIMITS, type Limits } from '../limits.js'
 import { openFolder } from '../resolve.js'
 import { isHiddenName } from '../sync-files.js'
 import { ROOT_FEEDS } from './feed.js'
-import { readAndParse, readSource, type ParsedFile, type ParsedSource } from './parse-file.js'
-import { OFFLOAD_BYTES, type ParsePool } from './parse-pool.js'
-import { alternateFeed, sourceOf, type Source } from './sources.js'
+import { folderPath, openInSpaceSync } from '../spaces/open.js'
+import { readAndParse, type ParsedFile, type ParsedSource } from './parse-file.js'
+import type { ParsePool } from './parse-pool.js'
+import { sourceOf, type Source } from './sources.js'
 import type { Store } from './store.js'
-import { parseFollows, type Follow } from './follows.js'
+import type { Follow } from './follows.js'
 import type { TwtxtMeta } from './twtxt.js'
 import { slice } from './slices.js'
 import { TreeWatcher } from './watch.js'
@@ -236,35 +245,44 @@ export class SpaceIndexer extends EventEmitter<{
   }
 
   /**
-   * Walks `from` (relative; '' is the root), parsing every file that is a source. Symlinks are
-   * not followed (a link to /usr would walk the whole system). A full scan also forgets what
-   * is no longer on disk.
+   * Walks `from` (relative; '' is the root), handing every file that is a source to the parse
+   * workers in batches. Symlinks are not followed (a link to /usr would walk the whole system),
+   * and each folder is read through the contained opener. A full scan also forgets what is no
+   * longer on disk.
    */
   async #scan(from: string, { full }: { full: boolean }) {
     const real = this.#realRoot
     if (!real) return
     const generation = this.#generation
     const seen = new Set<string>()
-    // A full scan hands status updates, posts and twtxt to the worker pool in batches; feeds
-    // and the home page (at most a few files, and they depend on each other) stay here.
-    const pool = full ? this.pool : undefined
     let batch: Array<{ path: string; source: ParsedSource }> = []
     const inflight: Promise<void>[] = []
     const flush = async () => {
-      if (!pool || batch.length === 0) return
+      if (batch.length === 0) return
       const jobs = batch
       batch = []
-      const record = (results: ParsedFile[]) =>
+      const record = (results: ParsedFile[]) => {
+        if (generation !== this.#generation) return
+        // The first scan is not news: only later changes are announced on /events.
+        const quiet = this.status === 'indexing'
         this.store.bulk(() =>
-          results.forEach((result, i) => this.#record(jobs[i]!.path, result, { quiet: true })),
+          results.forEach((result, i) =>
+            this.#record(jobs[i]!.path, jobs[i]!.source, result, { quiet }),
+          ),
         )
+      }
+      if (!this.pool) {
+        const { maxParseBytes } = this.limits
+        return record(
+          jobs.map((j) => readAndParse(this.name, real, j.path, j.source, maxParseBytes)),
+        )
+      }
       // A file that is too slow or too big for a worker comes back as its problem; the pool
       // only rejects when it is closed, and then the space is being dropped.
       inflight.push(
-        pool.parse(this.name, real, this.limits.maxParseBytes, jobs).then(
-          (results) => void (generation === this.#generation && record(results)),
-          () => undefined,
-        ),
+        this.pool
+          .parse(this.name, real, this.limits.maxParseBytes, jobs)
+          .then(record, () => undefined),
       )
       if (inflight.length >= 8) await inflight.shift()
     }
@@ -274,10 +292,9 @@ export class SpaceIndexer extends EventEmitter<{
       const [dir, depth] = stack.pop()!
       // Watch first, then list: a file that lands in between is reported, not missed.
       this.#watcher?.add(dir)
-      let entries
-      try {
-        entries = readdirSync(join(real, dir), { withFileTypes: true })
-      } catch {
+      const entries = this.#readFolder(real, dir)
+      if (!entries) {
+        if (this.problems.has(dir)) seen.add(dir)
         continue
       }
       for (const entry of entries) {
@@ -294,13 +311,11 @@ export class SpaceIndexer extends EventEmitter<{
           }
         } else if (entry.isFile()) {
           seen.add(path)
-          const source = pool?.wanted() && this.#sourceOf(path)
-          if (source === 'status' || source === 'post' || source === 'twtxt') {
+          const source = this.#sourceOf(path)
+          if (source === 'feed') this.#feeds.add(path)
+          else if (source) {
             batch.push({ path, source })
             if (batch.length >= 256) await flush()
-          } else {
-            // The first scan is not news: only later changes are announced on /events.
-            this.store.bulk(() => this.#indexFile(path, { quiet: this.status === 'indexing' }))
           }
         }
         const wait = slice()
@@ -324,29 +339,53 @@ export class SpaceIndexer extends EventEmitter<{
       }
       this.files = seen.size
       this.#lastScan = Date.now()
-      this.#selectFeed()
       this.emit('progress', seen.size)
+    }
+    // Now that the home page said which feed it names, parse the one to index.
+    this.#selectFeed()
+    await Promise.all(this.#offloaded.values())
+  }
+
+  /**
+   * A folder's entries, read through the contained opener (a folder swapped for a symlink
+   * mid-scan is not walked), or undefined. One that cannot be read is a problem of the space:
+   * its files are not in the timeline, and the user should know.
+   */
+  #readFolder(real: string, dir: string): Dirent[] | undefined {
+    const path = join(real, dir)
+    try {
+      const opened = openInSpaceSync(real, path, { folder: true })
+      if (!opened) {
+        if (dir) accessSync(path, constants.R_OK | constants.X_OK)
+        return undefined
+      }
+      try {
+        const entries = readdirSync(folderPath(opened.fd, opened.real), { withFileTypes: true })
+        if (dir) this.problems.delete(dir)
+        return entries
+      } finally {
+        closeSync(opened.fd)
+      }
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code
+      if (dir && (code === 'EACCES' || code === 'EPERM')) {
+        this.problems.set(
+          dir,
+          'folder cannot be read (permission denied): its files are not indexed',
+        )
+      } else if (dir && code !== 'ENOENT' && code !== 'ENOTDIR') {
+        this.problems.set(dir, `folder cannot be read (${code ?? (error as Error).message})`)
+      }
+      return undefined
     }
   }
 
   #indexFile(path: string, options: { quiet?: boolean } = {}) {
     const source = this.#sourceOf(path)
     if (!source) return
-    if (source === 'follows') {
-      const read = readSource(join(this.#realRoot!, path), this.limits.maxParseBytes)
-      const parsed = 'text' in read ? parseFollows(read.text) : read
-      if ('problem' in parsed) this.problems.set(path, parsed.problem)
-      else this.problems.delete(path)
-      this.follows = 'follows' in parsed ? parsed.follows : undefined
-      return
-    }
-    if (source === 'feed' || source === 'home') {
-      const text = readSource(join(this.#realRoot!, path), this.limits.maxParseBytes)
-      if (source === 'home') {
-        this.#alternate = 'text' in text ? alternateFeed(text.text) : undefined
-      } else {
-        this.#feeds.add(path)
-      }
+    if (source === 'feed') {
+      // Feeds are parsed once chosen: the home page's, else the first root feed.
+      this.#feeds.add(path)
       if (this.status !== 'indexing') this.#selectFeed(path)
       return
     }
@@ -358,17 +397,20 @@ export class SpaceIndexer extends EventEmitter<{
   }
 
   /**
-   * Parses one file and records it: inline when small, in a worker under the parse deadline
-   * when large, so that a file crafted to be slow never stalls the gateway. A parse still in a
+   * Parses one file in a worker, under the parse deadline, and records it; a parse still in a
    * worker is superseded by any newer parse or removal of the same file.
    */
   #apply(path: string, source: ParsedSource, options: { quiet?: boolean } = {}) {
     const real = this.#realRoot!
     const { maxParseBytes } = this.limits
     this.#offloaded.delete(path)
-    const size = this.pool ? sizeOf(join(real, path)) : 0
-    if (!this.pool || size <= OFFLOAD_BYTES || size > maxParseBytes) {
-      this.#record(path, readAndParse(this.name, real, path, source, maxParseBytes), options)
+    if (!this.pool) {
+      this.#record(
+        path,
+        source,
+        readAndParse(this.name, real, path, source, maxParseBytes),
+        options,
+      )
       return
     }
     const generation = this.#generation
@@ -378,15 +420,34 @@ export class SpaceIndexer extends EventEmitter<{
         ([result]) => {
           if (generation !== this.#generation || this.#offloaded.get(path) !== parsed) return
           this.#offloaded.delete(path)
-          this.#record(path, result!, options)
+          this.#record(path, source, result!, options)
         },
         () => void this.#offloaded.delete(path),
       )
     this.#offloaded.set(path, parsed)
   }
 
-  /** Puts one file's parse result in the store, and its problem (or none) in `problems`. */
-  #record(path: string, result: ParsedFile, options: { quiet?: boolean } = {}) {
+  /**
+   * Puts one file's parse result in the store, its problem (or none) in `problems`, and what
+   * it says about the space (twtxt metadata, follows, the home page's feed) on the indexer.
+   */
+  #record(
+    path: string,
+    source: ParsedSource,
+    result: ParsedFile,
+    options: { quiet?: boolean } = {},
+  ) {
+    if (result.problem) this.problems.set(path, result.problem)
+    else this.problems.delete(path)
+    if (source === 'follows') {
+      this.follows = result.follows
+      return
+    }
+    if (source === 'home') {
+      this.#alternate = result.alternate ?? undefined
+      if (this.status !== 'indexing') this.#selectFeed(path)
+      return
+    }
     if (result.twtxt) this.twtxt = result.twtxt
     let { items, problem } = result
     const max = this.limits.maxItemsPerSpace
@@ -396,9 +457,8 @@ export class SpaceIndexer extends EventEmitter<{
       const kept = Math.max(0, room)
       items = [...items].sort((a, b) => b.date - a.date).slice(0, kept)
       problem = `${kept} of its ${result.items.length} items are in the timeline: the space reached limits.maxItemsPerSpace (${max})`
+      this.problems.set(path, problem)
     }
-    if (problem) this.problems.set(path, problem)
-    else this.problems.delete(path)
     this.store.setFile(this.name, path, items, options)
   }
 
@@ -414,7 +474,7 @@ export class SpaceIndexer extends EventEmitter<{
     if (next === this.#activeFeed && changed !== next) return
     if (this.#activeFeed && this.#activeFeed !== next) this.#forget(this.#activeFeed)
     this.#activeFeed = next
-    if (next) this.#apply(next, 'feed')
+    if (next) this.#apply(next, 'feed', { quiet: this.status === 'indexing' })
   }
 
   #forget(path: string) {
@@ -428,10 +488,6 @@ export class SpaceIndexer extends EventEmitter<{
       this.#selectFeed()
     }
   }
-}
-
-function sizeOf(path: string): number {
-  return statSync(path, { throwIfNoEntry: false })?.size ?? 0
 }
 
 function isFile(path: string): boolean {

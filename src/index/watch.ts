@@ -44,7 +44,9 @@ export class TreeWatcher {
     } catch (error) {
       const code = (error as NodeJS.ErrnoException).code
       // The folder went away between being listed and being watched: its parent's watch says so.
-      if (code === 'ENOENT' || code === 'ENOTDIR') return
+      // One that cannot be read is the scan's problem to report; its parent's watch sees it
+      // become readable (a change of its mode).
+      if (code === 'ENOENT' || code === 'ENOTDIR' || code === 'EACCES' || code === 'EPERM') return
       return this.onError(error as Error)
     }
     watcher.on('error', (error: NodeJS.ErrnoException) => {

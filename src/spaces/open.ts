@@ -1,0 +1,212 @@
+import {
+  closeSync,
+  constants,
+  existsSync,
+  fstatSync,
+  openSync,
+  readlinkSync,
+  readSync,
+  realpathSync,
+  statSync,
+  type Stats,
+} from 'node:fs'
+import { open, readlink, realpath, stat, type FileHandle } from 'node:fs/promises'
+import { isAbsolute, relative, sep } from 'node:path'
+import { hasHiddenSegment } from '../sync-files.js'
+
+/**
+ * The one way syncweb opens anything inside a space: open first, then prove where the open
+ * descriptor lies. Checking a path and opening it later (time of check, time of use) lets a
+ * friend swap a folder for a symlink in between — measured: thousands of outside files served
+ * in a minute with `renameat2(RENAME_EXCHANGE)`. So every read (files, ranges, Markdown, the
+ * indexer, feeds, listings) opens here, and what was opened is checked after the fact:
+ * - its real path, read back from the descriptor (`/proc/self/fd/N` on Linux; elsewhere the
+ *   real path of the name, accepted only when it is the very inode that was opened), must lie
+ *   under the space's real root with no hidden segment on the way;
+ * - it must be a regular file or a folder (no FIFO, device or socket);
+ * - `O_NONBLOCK`, so that opening a FIFO swapped in never blocks a thread of the pool.
+ */
+
+// Expected misses: nothing servable at that path (or a loop, or a name too long).
+const MISSES = new Set(['ENOENT', 'ENOTDIR', 'ELOOP', 'ENAMETOOLONG', 'EACCES', 'EPERM', 'ENXIO'])
+
+const FILE_FLAGS = constants.O_RDONLY | constants.O_NONBLOCK | constants.O_NOCTTY
+const FOLDER_FLAGS = FILE_FLAGS | constants.O_DIRECTORY
+
+const PROC_FD = existsSync('/proc/self/fd') ? '/proc/self/fd/' : undefined
+const DELETED = ' (deleted)'
+
+/** True when an open error means "nothing there" (a 404), not a failure of the machine. */
+export function isMiss(error: unknown): boolean {
+  return MISSES.has((error as NodeJS.ErrnoException).code ?? '')
+}
+
+/** Whether `real` (a real path) lies inside `realRoot` with no hidden segment on the way. */
+export function isInside(realRoot: string, real: string): boolean {
+  const rel = relative(realRoot, real)
+  if (rel === '') return true
+  if (rel === '..' || rel.startsWith('..' + sep) || isAbsolute(rel)) return false
+  return !hasHiddenSegment(rel)
+}
+
+export interface OpenedFile {
+  handle: FileHandle
+  stats: Stats
+  /** The real path of what was opened. */
+  real: string
+}
+
+/**
+ * Opens `path` (absolute) if what it leads to is a regular file (or a folder, with
+ * `folder: true`) inside `realRoot`. undefined for a miss; other errors (EMFILE, EIO) throw.
+ * The caller closes the handle.
+ */
+export async function openInSpace(
+  realRoot: string,
+  path: string,
+  { folder = false }: { folder?: boolean } = {},
+): Promise<OpenedFile | undefined> {
+  let handle: FileHandle
+  try {
+    handle = await open(path, folder ? FOLDER_FLAGS : FILE_FLAGS)
+  } catch (error) {
+    if (isMiss(error) || (error as NodeJS.ErrnoException).code === 'EISDIR') return undefined
+    throw error
+  }
+  try {
+    const stats = await handle.stat()
+    if (folder ? stats.isDirectory() : stats.isFile()) {
+      const real = PROC_FD
+        ? withoutDeleted(await readlink(PROC_FD + handle.fd))
+        : await sameInode(path, stats)
+      if (real !== undefined && isInside(realRoot, real)) return { handle, stats, real }
+    }
+  } catch (error) {
+    await handle.close().catch(() => {})
+    if (isMiss(error)) return undefined
+    throw error
+  }
+  await handle.close().catch(() => {})
+  return undefined
+}
+
+/** openInSpace for synchronous readers (the indexer's scans and its worker threads). */
+export function openInSpaceSync(
+  realRoot: string,
+  path: string,
+  { folder = false }: { folder?: boolean } = {},
+): { fd: number; stats: Stats; real: string } | undefined {
+  let fd: number
+  try {
+    fd = openSync(path, folder ? FOLDER_FLAGS : FILE_FLAGS)
+  } catch (error) {
+    if (isMiss(error) || (error as NodeJS.ErrnoException).code === 'EISDIR') return undefined
+    throw error
+  }
+  try {
+    const stats = fstatSync(fd)
+    if (folder ? stats.isDirectory() : stats.isFile()) {
+      const real = PROC_FD ? withoutDeleted(readlinkSync(PROC_FD + fd)) : sameInodeSync(path, stats)
+      if (real !== undefined && isInside(realRoot, real)) return { fd, stats, real }
+    }
+  } catch (error) {
+    closeSync(fd)
+    if (isMiss(error)) return undefined
+    throw error
+  }
+  closeSync(fd)
+  return undefined
+}
+
+/**
+ * A regular file's bytes, read through openInSpace, and the stats of that very descriptor;
+ * undefined for a miss, or when it is over `maxBytes` or shrank while being read.
+ */
+export async function readInSpace(
+  realRoot: string,
+  path: string,
+  maxBytes: number,
+): Promise<{ body: Buffer; stats: Stats } | undefined> {
+  const opened = await openInSpace(realRoot, path)
+  if (!opened) return undefined
+  const { handle, stats } = opened
+  try {
+    if (stats.size > maxBytes) return undefined
+    const body = Buffer.alloc(stats.size)
+    let offset = 0
+    while (offset < stats.size) {
+      const { bytesRead } = await handle.read(body, offset, stats.size - offset, offset)
+      if (bytesRead === 0) return undefined
+      offset += bytesRead
+    }
+    return { body, stats }
+  } finally {
+    await handle.close().catch(() => {})
+  }
+}
+
+/**
+ * readInSpace for the indexer (synchronous: its scans and workers read many small files, where
+ * sync reads are ~5× faster). Says why a file cannot be parsed, for the space's problems.
+ */
+export function readInSpaceSync(
+  realRoot: string,
+  path: string,
+  maxBytes: number,
+): { text: string; mtimeMs: number } | { problem: string } {
+  let opened
+  try {
+    opened = openInSpaceSync(realRoot, path)
+  } catch (error) {
+    return { problem: `cannot be read: ${(error as Error).message}` }
+  }
+  if (!opened) return { problem: 'is not a regular file inside the space' }
+  const { fd, stats } = opened
+  try {
+    if (stats.size > maxBytes) {
+      const mb = (n: number) => (n / 2 ** 20).toFixed(1)
+      return {
+        problem: `is ${mb(stats.size)} MB, over the ${mb(maxBytes)} MB limit for parsing; it is served but not indexed`,
+      }
+    }
+    const buffer = Buffer.allocUnsafe(stats.size)
+    let offset = 0
+    while (offset < stats.size) {
+      const n = readSync(fd, buffer, offset, stats.size - offset, offset)
+      if (n === 0) break
+      offset += n
+    }
+    return { text: buffer.toString('utf8', 0, offset), mtimeMs: stats.mtimeMs }
+  } catch (error) {
+    return { problem: `cannot be read: ${(error as Error).message}` }
+  } finally {
+    closeSync(fd)
+  }
+}
+
+/**
+ * A path that names the very folder a descriptor holds, for reading its entries: on Linux the
+ * descriptor's own `/proc/self/fd/N`, so that a swap after the check cannot redirect `readdir`.
+ */
+export function folderPath(fd: number, real: string): string {
+  return PROC_FD ? PROC_FD + fd : real
+}
+
+// A file removed (or replaced by rename) after it was opened reads back as "PATH (deleted)": it
+// is still the file that was opened at PATH.
+function withoutDeleted(link: string): string {
+  return link.endsWith(DELETED) ? link.slice(0, -DELETED.length) : link
+}
+
+// Without /proc: the name's real path counts only if it still leads to the opened inode.
+async function sameInode(path: string, opened: Stats): Promise<string | undefined> {
+  const real = await realpath(path)
+  const now = await stat(real)
+  return now.ino === opened.ino && now.dev === opened.dev ? real : undefined
+}
+
+function sameInodeSync(path: string, opened: Stats): string | undefined {
+  const real = realpathSync(path)
+  const now = statSync(real)
+  return now.ino === opened.ino && now.dev === opened.dev ? real : undefined
+}
