@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs'
 import { parseArgs, type ParseArgsConfig } from 'node:util'
-import { ConfigError } from './config.js'
+import { ConfigError } from './config/config.js'
 import { UsageError } from './usage-error.js'
 
 type Options = NonNullable<ParseArgsConfig['options']>

@@ -6,9 +6,9 @@ import { tmpdir } from 'node:os'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { afterAll, afterEach, beforeEach, onTestFinished } from 'vitest'
-import type { Config, SpaceSettings } from '../src/config.js'
-import { DEFAULT_LIMITS } from '../src/limits.js'
-import { startServer, type RunningServer } from '../src/http/server.js'
+import type { Config, SpaceSettings } from '../src/config/config.js'
+import { DEFAULT_LIMITS } from '../src/config/limits.js'
+import { startServer, type RunningServer } from '../src/http/server/server.js'
 
 export const ROOT = fileURLToPath(new URL('..', import.meta.url))
 export const BIN = join(ROOT, 'bin', 'syncweb.js')

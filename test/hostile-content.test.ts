@@ -2,7 +2,7 @@ import { mkdir, symlink, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { monitorEventLoopDelay } from 'node:perf_hooks'
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
-import { DEFAULT_LIMITS } from '../src/limits.js'
+import { DEFAULT_LIMITS } from '../src/config/limits.js'
 import { SECRET } from './fixtures.js'
 import { get, getJson, scaled, startGateway, tempDir, writeFiles } from './helpers.js'
 

@@ -1,6 +1,6 @@
 import { access } from 'node:fs/promises'
 import { resolve } from 'node:path'
-import { editConfig, findConfigFile, loadConfig } from '../config.js'
+import { editConfig, findConfigFile, loadConfig } from '../config/config.js'
 import { slugify, uniqueName } from '../import/slug.js'
 import {
   foldersFromResilio,
@@ -9,7 +9,7 @@ import {
   syncthingConfigCandidates,
   type SharedFolder,
 } from '../import/sources.js'
-import { realFolder } from '../resolve.js'
+import { realFolder } from '../spaces/resolve.js'
 import { UsageError } from '../usage-error.js'
 
 export interface ImportOptions {

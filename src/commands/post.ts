@@ -1,5 +1,5 @@
-import { findConfigFile, loadConfig } from '../config.js'
-import { normalizeName } from '../names.js'
+import { findConfigFile, loadConfig } from '../config/config.js'
+import { normalizeName } from '../spaces/names.js'
 import { PublishError, publishStatus } from '../publish.js'
 import { UsageError } from '../usage-error.js'
 

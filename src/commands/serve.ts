@@ -7,13 +7,13 @@ import {
   findConfigFile,
   loadConfig,
   type Config,
-} from '../config.js'
-import { startServer } from '../http/server.js'
+} from '../config/config.js'
+import { startServer } from '../http/server/server.js'
 import { TimelineIndex } from '../index/index.js'
-import { indexLimits } from '../index/space-indexer.js'
+import { indexLimits } from '../index/indexer/space-indexer.js'
 import { reportIndexing } from './progress.js'
-import { watchConfig } from '../config-watch.js'
-import { realFolder } from '../resolve.js'
+import { watchConfig } from '../config/watch.js'
+import { realFolder } from '../spaces/resolve.js'
 import { UsageError } from '../usage-error.js'
 
 export interface ServeOptions {

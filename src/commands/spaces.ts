@@ -1,9 +1,9 @@
 import { stat } from 'node:fs/promises'
 import { resolve } from 'node:path'
-import { editConfig, findConfigFile, loadConfig, type Config } from '../config.js'
-import { NAME_RULE, normalizeName } from '../names.js'
+import { editConfig, findConfigFile, loadConfig, type Config } from '../config/config.js'
+import { NAME_RULE, normalizeName } from '../spaces/names.js'
 import { TimelineIndex } from '../index/index.js'
-import { indexLimits } from '../index/space-indexer.js'
+import { indexLimits } from '../index/indexer/space-indexer.js'
 import { formatRelative } from '../render/format.js'
 import { UsageError } from '../usage-error.js'
 

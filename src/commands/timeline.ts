@@ -1,8 +1,8 @@
-import { demoConfig, findConfigFile, loadConfig } from '../config.js'
-import { jsonFeedItem } from '../http/item-view.js'
-import { parseTimelineParams } from '../http/timeline-query.js'
+import { demoConfig, findConfigFile, loadConfig } from '../config/config.js'
+import { jsonFeedItem } from '../http/routes/item-view.js'
+import { parseTimelineParams } from '../timeline/params.js'
 import { TimelineIndex } from '../index/index.js'
-import { indexLimits } from '../index/space-indexer.js'
+import { indexLimits } from '../index/indexer/space-indexer.js'
 import { formatRelative } from '../render/format.js'
 import { UsageError } from '../usage-error.js'
 

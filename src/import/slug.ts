@@ -1,4 +1,4 @@
-import { isValidName } from '../names.js'
+import { isValidName } from '../spaces/names.js'
 
 /** A folder label made into a space name: "Alice's Blog (2024)" → "alices-blog-2024". */
 export function slugify(label: string): string {

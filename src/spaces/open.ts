@@ -12,7 +12,7 @@ import {
 } from 'node:fs'
 import { open, readlink, realpath, stat, type FileHandle } from 'node:fs/promises'
 import { isAbsolute, relative, sep } from 'node:path'
-import { hasHiddenSegment } from '../sync-files.js'
+import { hasHiddenSegment } from './sync-files.js'
 
 /**
  * The one way syncweb opens anything inside a space: open first, then prove where the open

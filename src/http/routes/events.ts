@@ -1,0 +1,87 @@
+import type { Context } from 'hono'
+import { streamSSE } from 'hono/streaming'
+import type { Item } from '../../index/item.js'
+import type { StoreChange } from '../../index/store.js'
+import type { GatewayEnv, GatewayState } from '../app.js'
+import { spaceSummary } from './api.js'
+import { jsonFeedItem } from './item-view.js'
+import { originOf, readTimelineParams } from './timeline.js'
+
+const HEARTBEAT_MS = 15_000
+/**
+ * Messages a stream may have waiting: a client that does not read while a burst arrives is
+ * dropped rather than holding them all in memory (EventSource reconnects by itself).
+ */
+const MAX_QUEUE = 10_000
+const DAY = 24 * 60 * 60 * 1000
+
+/**
+ * `GET /events`: Server-Sent Events. `item` (a new or changed item, as a JSON Feed item),
+ * `remove` (an item id), `space` (a space's status changed), and a comment every 15 s so that
+ * proxies and browsers keep the stream open. `space` and `kind` filter like the timeline's.
+ */
+export function eventsRoute(state: GatewayState) {
+  return function events(c: Context<GatewayEnv>) {
+    // The idle timeout would close a quiet stream: beat well within it.
+    const heartbeat = Math.min(HEARTBEAT_MS, state.config.limits.idleTimeoutMs / 3)
+    const params = readTimelineParams(state, c, true)
+    if (params instanceof Response) return params
+    const { query } = params
+    const origin = originOf(c)
+    const wanted = (item: Item) =>
+      (!query.spaces || query.spaces.has(item.space)) &&
+      (!query.kinds || query.kinds.has(item.kind)) &&
+      (!query.tag || item.tags.includes(query.tag)) &&
+      item.date <= Date.now() + DAY
+
+    c.header('Cache-Control', 'no-cache')
+    c.header('X-Accel-Buffering', 'no')
+    return streamSSE(c, async (stream) => {
+      const queue: Array<{ event: string; data: string }> = []
+      let wake: (() => void) | undefined
+      let open = true
+      const push = (event: string, data: string) => {
+        if (queue.length >= MAX_QUEUE) {
+          open = false
+          c.env.outgoing.destroy()
+        } else queue.push({ event, data })
+        wake?.()
+      }
+      const onChange = (change: StoreChange) => {
+        for (const item of change.upserted) {
+          if (wanted(item)) push('item', JSON.stringify(jsonFeedItem(item, origin, item.html)))
+        }
+        for (const id of change.removed) push('remove', id)
+      }
+      const onSpace = (name: string) => push('space', JSON.stringify(spaceSummary(state, name)))
+      state.index.on('change', onChange)
+      state.index.on('space', onSpace)
+      stream.onAbort(() => {
+        open = false
+        wake?.()
+      })
+      try {
+        await stream.write(': connected\n\n')
+        while (open) {
+          while (queue.length && open) {
+            const message = queue.shift()!
+            await stream.writeSSE(message)
+          }
+          if (!open) break
+          const timedOut = await new Promise<boolean>((resolve) => {
+            const timer = setTimeout(() => resolve(true), heartbeat)
+            wake = () => {
+              clearTimeout(timer)
+              resolve(false)
+            }
+          })
+          wake = undefined
+          if (timedOut && open) await stream.write(': heartbeat\n\n')
+        }
+      } finally {
+        state.index.off('change', onChange)
+        state.index.off('space', onSpace)
+      }
+    })
+  }
+}

@@ -1,0 +1,42 @@
+import type { Context } from 'hono'
+import { PublishError, publishStatus, WriteError } from '../../publish.js'
+import type { GatewayEnv, GatewayState } from '../app.js'
+import { sendError } from '../errors.js'
+import { originOf } from './timeline.js'
+
+/**
+ * `POST /api/posts` `{"text": …, "reply_to"?: …}` (behind writeGuard): writes a status update
+ * into `me`. The new item reaches the timeline through the watcher, like any synced file.
+ */
+export function postsRoute(state: GatewayState) {
+  return async function createPost(c: Context<GatewayEnv>) {
+    const fail = (status: 400 | 409 | 500 | 507, code: string, message: string) =>
+      sendError(c, { status, code, message, json: true })
+    const me = state.config.spaces.find((s) => s.name === state.config.me)
+    if (!me) return fail(409, 'no_me', 'set "me" in the config to the name of your own space')
+    let body: unknown
+    try {
+      body = await c.req.json()
+    } catch {
+      return fail(400, 'bad_request', 'the body is not valid JSON')
+    }
+    const { text, reply_to: replyTo } = (body ?? {}) as Record<string, unknown>
+    if (typeof text !== 'string') return fail(400, 'bad_request', '"text" must be a string')
+    if (replyTo !== undefined && typeof replyTo !== 'string') {
+      return fail(400, 'bad_request', '"reply_to" must be a URL')
+    }
+    try {
+      const { path, id } = await publishStatus(me.root, { text, ...(replyTo ? { replyTo } : {}) })
+      const url = `${originOf(c)}/@${me.name}/${path}`
+      // `id` is the new item's id in the timeline: the space, then the status's own id.
+      return c.json({ id: `${me.name}:${id}`, path, url }, 201, { Location: url })
+    } catch (error) {
+      if (error instanceof PublishError) return fail(400, 'bad_request', error.message)
+      if (error instanceof WriteError) {
+        const full = error.code === 'ENOSPC' || error.code === 'EDQUOT'
+        return fail(full ? 507 : 500, 'write_failed', error.message)
+      }
+      return fail(500, 'write_failed', `could not write the status: ${(error as Error).message}`)
+    }
+  }
+}

@@ -1,0 +1,95 @@
+import { getRequestListener } from '@hono/node-server'
+import { randomBytes } from 'node:crypto'
+import { createServer, type Server } from 'node:http'
+import type { AddressInfo } from 'node:net'
+import type { Config } from '../../config/config.js'
+import { TimelineIndex } from '../../index/index.js'
+import { indexLimits } from '../../index/indexer/space-indexer.js'
+import { createApp, type GatewayState } from '../app.js'
+import { classifyHost, tagAddressee } from './host.js'
+
+export interface RunningServer {
+  server: Server
+  state: GatewayState
+  /** e.g. `http://127.0.0.1:4747` */
+  url: string
+  port: number
+  close(): Promise<void>
+}
+
+/**
+ * Starts indexing the config's spaces and listens on `host:port` (0 picks a free port) at once:
+ * requests are answered while the index fills. The `Host` check runs before Hono sees the
+ * request, so that a missing or foreign `Host` gets the same 403 whatever the path.
+ */
+export async function startServer(
+  config: Config,
+  options: { port: number; host: string; index?: TimelineIndex },
+): Promise<RunningServer> {
+  const index = options.index ?? new TimelineIndex(indexLimits(config.limits))
+  const state: GatewayState = { config, index, token: randomBytes(24).toString('base64url') }
+  index.setSpaces(config.spaces)
+  const { app, cachedFile } = createApp(state)
+  const handle = getRequestListener(app.fetch)
+  const rules = {
+    isSpace: (name: string) => state.config.spaces.some((s) => s.name === name),
+    get allowedHosts() {
+      return state.config.allowedHosts
+    },
+  }
+  const { headersTimeoutMs, requestTimeoutMs, idleTimeoutMs } = config.limits
+  // requireHostHeader off: we answer a missing Host ourselves, with the same 403 as a wrong one.
+  const server = createServer(
+    {
+      requireHostHeader: false,
+      headersTimeout: headersTimeoutMs,
+      requestTimeout: requestTimeoutMs,
+      // Node checks both timeouts on this interval: keep it well under the smaller one.
+      connectionsCheckingInterval: Math.min(1000, Math.ceil(headersTimeoutMs / 4)),
+    },
+    (request, response) => {
+      const to = classifyHost(request.headers.host, rules)
+      if (!to) {
+        response.writeHead(403, { 'Content-Type': 'text/plain; charset=utf-8' })
+        response.end(
+          'Forbidden: syncweb answers only requests for localhost, 127.0.0.1, NAME.localhost or a host in "allowedHosts".\n',
+        )
+        return
+      }
+      if (!request.url?.startsWith('/')) {
+        response.writeHead(400, { 'Content-Type': 'text/plain; charset=utf-8' })
+        response.end('Bad Request: the request target must be a path.\n')
+        return
+      }
+      tagAddressee(request, to)
+      if (!cachedFile(request, response, to)) void handle(request, response)
+    },
+  )
+  // A client that stops reading (or sending) holds a socket and a file descriptor: drop it.
+  // Long-lived streams (/events) write a heartbeat well within this.
+  server.setTimeout(idleTimeoutMs)
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', (error) => {
+      index.close()
+      reject(error)
+    })
+    server.listen(options.port, options.host, () => {
+      server.off('error', reject)
+      resolve()
+    })
+  })
+  const port = (server.address() as AddressInfo).port
+  const shownHost = options.host.includes(':') ? `[${options.host}]` : options.host
+  return {
+    server,
+    state,
+    port,
+    url: `http://${shownHost}:${port}`,
+    close: () =>
+      new Promise<void>((resolve) => {
+        index.close()
+        server.close(() => resolve())
+        server.closeAllConnections()
+      }),
+  }
+}

@@ -1,0 +1,61 @@
+import type { Stats } from 'node:fs'
+import { basename, extname } from 'node:path'
+import { formatDate } from '../../render/format.js'
+import { TaskFailed, type ParsePool } from '../../index/indexer/pool.js'
+import { renderMarkdown, type RenderedMarkdown } from '../../render/markdown.js'
+import type { PageCache } from './page-cache.js'
+import { readSpaceFile, type SpaceFile } from './send-file.js'
+
+/** Larger Markdown files are served as they are, not rendered. */
+export const MAX_MARKDOWN_BYTES = 8 * 1024 * 1024
+
+/**
+ * Renders a Markdown file of a space for its page: read through the contained opener, rendered
+ * in a worker under the parse deadline (marked is super-linear on crafted input: 60 KB held the
+ * event loop 23 s), so that no file can stall the gateway. A version that fails is remembered in
+ * the page cache and answered at once the next time.
+ */
+export function markdownRenderer(pages: PageCache, pool?: ParsePool) {
+  return async function render(
+    target: SpaceFile,
+    stats: Stats,
+  ): Promise<RenderedMarkdown | Error | undefined> {
+    const failed = pages.failure(stats)
+    if (failed) return failed
+    const read = await readSpaceFile(target, MAX_MARKDOWN_BYTES)
+    if (!read) return undefined
+    const source = read.body.toString('utf8')
+    try {
+      return pool ? await pool.renderPage(source) : renderMarkdown(source)
+    } catch (error) {
+      if (
+        !(error instanceof TaskFailed) &&
+        !(error instanceof Error && error.name === 'NestingError')
+      )
+        throw error
+      pages.fail(stats, error)
+      return error
+    }
+  }
+}
+
+/** `2024-03-01-hello-world.md` → `hello world` */
+function titleFromFile(file: string): string {
+  return basename(file, extname(file))
+    .replace(/^\d{4}-\d{2}-\d{2}-/, '')
+    .replace(/[-_]+/g, ' ')
+}
+
+export function postView(file: string, rendered: RenderedMarkdown) {
+  return {
+    title: rendered.title ?? rendered.heading ?? titleFromFile(file),
+    // The body already starts with its own heading unless front matter named the title.
+    showTitle: rendered.title !== undefined,
+    date: rendered.date ? formatDate(rendered.date) : undefined,
+    dateISO: rendered.date?.toISOString(),
+    tags: rendered.tags,
+    description: rendered.description,
+    warning: rendered.warning,
+    html: rendered.html,
+  }
+}

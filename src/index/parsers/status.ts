@@ -1,0 +1,92 @@
+import { NestingError, parseJson } from '../../nesting.js'
+import { htmlToText, rewriteUrl, sanitizeItemHtml } from '../../render/sanitize.js'
+import {
+  dirOf,
+  parseTime,
+  problem,
+  spacePath,
+  summarize,
+  type Item,
+  type ParseResult,
+  type SourceFile,
+} from '../item.js'
+
+/**
+ * A status update: one JSON object in a `.json` file under `status/`. Our field names and JSON
+ * Feed 1.1 item names are both accepted (`text`/`content_text`, `html`/`content_html`,
+ * `date`/`date_published`, `updated`/`date_modified`, `url`/`external_url`).
+ */
+export function parseStatus(file: SourceFile): ParseResult {
+  let data: unknown
+  try {
+    data = parseJson(file.text, 'status JSON')
+  } catch (error) {
+    if (error instanceof NestingError) return problem(error.message)
+    return problem(`not valid JSON: ${(error as Error).message}`)
+  }
+  if (typeof data !== 'object' || data === null || Array.isArray(data)) {
+    return problem('a status update must be a JSON object')
+  }
+  const o = data as Record<string, unknown>
+  const field = (ours: string, feed: string) => o[ours] ?? o[feed]
+
+  const text = field('text', 'content_text')
+  const html = field('html', 'content_html')
+  if (text !== undefined && typeof text !== 'string') return problem('"text" must be a string')
+  if (html !== undefined && typeof html !== 'string') return problem('"html" must be a string')
+  if (!text?.trim() && !html?.trim()) return problem('needs a "text" or an "html" field')
+
+  const rawDate = field('date', 'date_published')
+  const date = rawDate === undefined ? file.mtimeMs : parseTime(rawDate)
+  if (date === undefined)
+    return problem('"date" is not an RFC 3339 date, e.g. 2026-11-25T08:00:00Z')
+  const updated = parseTime(field('updated', 'date_modified'))
+
+  const base = { space: file.space, dir: dirOf(file.path) }
+  const safeHtml = html ? sanitizeItemHtml(html, base) : ''
+  const plain = text?.trim() ? text.trim() : htmlToText(safeHtml)
+  const title = typeof o.title === 'string' && o.title.trim() ? o.title.trim() : undefined
+  const id = typeof o.id === 'string' || typeof o.id === 'number' ? String(o.id) : file.path
+  const external = stringField(field('url', 'external_url'))
+  const image = stringField(o.image)
+  const replyTo = stringField(o.reply_to)
+
+  const item: Item = {
+    id: `${file.space}:${id}`,
+    space: file.space,
+    kind: 'status',
+    text: plain,
+    html: safeHtml,
+    summary: summarize(title ?? plain),
+    date,
+    url: spacePath(file.space, file.path),
+    path: file.path,
+    tags: toTags(o.tags),
+    ...(title ? { title } : {}),
+    ...(updated !== undefined ? { updated } : {}),
+    ...(external ? optional('external', rewriteUrl(external, base, 'link')) : {}),
+    ...(image ? optional('image', rewriteUrl(image, base, 'src')) : {}),
+    ...(replyTo ? optional('replyTo', rewriteUrl(replyTo, base, 'link')) : {}),
+  }
+  return { items: [item] }
+}
+
+function stringField(value: unknown): string | undefined {
+  return typeof value === 'string' && value.trim() ? value.trim() : undefined
+}
+
+function optional<K extends string>(key: K, value: string | undefined) {
+  return (value ? { [key]: value } : {}) as Partial<Record<K, string>>
+}
+
+export function toTags(value: unknown): string[] {
+  const list = typeof value === 'string' ? value.split(/[,\s]+/) : Array.isArray(value) ? value : []
+  return [
+    ...new Set(
+      list
+        .filter((t): t is string => typeof t === 'string')
+        .map((t) => t.trim().replace(/^#/, ''))
+        .filter((t) => t.length > 0 && t.length <= 64),
+    ),
+  ].slice(0, 20)
+}

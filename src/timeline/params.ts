@@ -1,0 +1,71 @@
+import { KINDS, type ItemKind } from '../index/item.js'
+import { decodeCursor, type Query } from '../index/store.js'
+import { normalizeName } from '../spaces/names.js'
+
+export const DEFAULT_LIMIT = 50
+export const MAX_LIMIT = 200
+
+/** The filters of `/timeline`, `/timeline.json`, `/timeline.xml` and `/events`. */
+export interface TimelineParams {
+  query: Query
+  /** The query string to carry into "older" links and `next_url`, without `before`. */
+  keep: URLSearchParams
+}
+
+/**
+ * Reads `space`, `kind`, `tag`, `limit` and `before`; a bad value is an Error whose message
+ * says which parameter and what it accepts (the route answers 400 with it).
+ */
+export function parseTimelineParams(
+  search: URLSearchParams,
+  knownSpaces: (name: string) => boolean,
+): TimelineParams {
+  const keep = new URLSearchParams()
+  const query: Query = { limit: DEFAULT_LIMIT }
+  const list = (name: string) =>
+    (search.get(name) ?? '')
+      .split(',')
+      .map((v) => v.trim())
+      .filter(Boolean)
+
+  if (search.has('space')) {
+    const names = list('space').map((input) => {
+      const name = normalizeName(input)
+      if (!name || !knownSpaces(name)) throw new Error(`space: no space named "${input}"`)
+      return name
+    })
+    if (!names.length) throw new Error('space: give one or more space names, e.g. space=alice,bob')
+    query.spaces = new Set(names)
+    keep.set('space', names.join(','))
+  }
+  if (search.has('kind')) {
+    const kinds = list('kind')
+    const bad = kinds.find((k) => !KINDS.includes(k as ItemKind))
+    if (bad !== undefined || !kinds.length) {
+      throw new Error(`kind: "${bad ?? ''}" is not one of ${KINDS.join(', ')}`)
+    }
+    query.kinds = new Set(kinds as ItemKind[])
+    keep.set('kind', kinds.join(','))
+  }
+  if (search.has('tag')) {
+    const tag = (search.get('tag') ?? '').trim().replace(/^#/, '')
+    if (!tag || tag.length > 64) throw new Error('tag: give a tag of 1-64 characters')
+    query.tag = tag
+    keep.set('tag', tag)
+  }
+  if (search.has('limit')) {
+    const raw = search.get('limit') ?? ''
+    const limit = Number(raw)
+    if (!/^\d+$/.test(raw) || limit < 1 || limit > MAX_LIMIT) {
+      throw new Error(`limit: must be a whole number from 1 to ${MAX_LIMIT}`)
+    }
+    query.limit = limit
+    keep.set('limit', raw)
+  }
+  if (search.has('before')) {
+    const cursor = decodeCursor(search.get('before') ?? '')
+    if (!cursor) throw new Error('before: not a cursor from this timeline (use next_url)')
+    query.before = cursor
+  }
+  return { query, keep }
+}
