@@ -43,6 +43,16 @@ export class ConfigError extends Error {
   }
 }
 
+const byName = new WeakMap<Config, Map<string, SpaceSettings>>()
+
+/** The followed space of that (normalised) name: one lookup, not a scan of the list. */
+export function findSpace(config: Config, name: string | undefined): SpaceSettings | undefined {
+  if (name === undefined) return undefined
+  let spaces = byName.get(config)
+  if (!spaces) byName.set(config, (spaces = new Map(config.spaces.map((s) => [s.name, s]))))
+  return spaces.get(name)
+}
+
 /** `--config FILE`, else `$SYNCWEB_CONFIG`, else `$XDG_CONFIG_HOME/syncweb/config.json`. */
 export function findConfigFile(flag: string | undefined, env = process.env): string {
   if (flag) return resolve(flag)

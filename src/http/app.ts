@@ -1,65 +1,60 @@
-import type { HttpBindings } from '@hono/node-server'
 import { Hono, type Context } from 'hono'
-import type { Config, SpaceSettings } from '../config/config.js'
-import type { TimelineIndex } from '../index/index.js'
 import { bodyLimit } from 'hono/body-limit'
-import { apiRoutes } from './routes/api.js'
-import { writeGuard } from './routes/guard.js'
-import { postsRoute } from './routes/posts.js'
-import { eventsRoute } from './routes/events.js'
-import { normalizeName } from '../spaces/names.js'
-import { gatewayAssets } from './routes/assets.js'
+import { findSpace } from '../config/config.js'
 import { sendError } from './errors.js'
+import { apiRoutes } from './routes/api.js'
+import { gatewayAssets } from './routes/assets.js'
+import { eventsRoute } from './routes/events.js'
+import { writeGuard } from './routes/guard.js'
 import { homePage } from './routes/home.js'
-import { addresseeOf, spaceOrigin } from './server/host.js'
+import { postsRoute } from './routes/posts.js'
+import { timelineRoutes } from './routes/timeline.js'
 import { cachedFileResponder } from './server/fast-path.js'
+import { addressedOf } from './server/request.js'
+import type { GatewayEnv, GatewayState } from './server/state.js'
 import { PageCache } from './site/page-cache.js'
 import { ResolveCache } from './site/resolve-cache.js'
 import { spaceSite } from './site/site.js'
-import { timelineRoutes } from './routes/timeline.js'
-
-export type GatewayEnv = { Bindings: HttpBindings }
-
-/** What the routes read. The server swaps `config` on reload; routes never read the file. */
-export interface GatewayState {
-  config: Config
-  index: TimelineIndex
-  /** Per launch: the gateway's own pages carry it, and state-changing requests must send it. */
-  readonly token: string
-}
-
-const READ_METHODS = new Set(['GET', 'HEAD'])
 
 /**
- * The gateway's routes. Requests addressed to `NAME.localhost` are the space's own from the
- * first path segment on; everything else is the gateway's (DESIGN.md "Routes").
+ * The gateway: its routes, and the space route that the one decision of server/route.ts sends
+ * a request to. The composition root: nothing imports this but the server.
  */
 export function createApp(state: GatewayState) {
   const app = new Hono<GatewayEnv>()
   const cache = new ResolveCache(state.index)
   const pages = new PageCache()
   const serveSpace = spaceSite(state, cache, pages)
-  const asset = gatewayAssets()
-  const findSpace = (name: string | undefined): SpaceSettings | undefined =>
-    name === undefined ? undefined : state.config.spaces.find((s) => s.name === name)
-  const noSuchSpace = (c: Context, name: string) =>
-    sendError(c, {
-      status: 404,
-      code: 'no_such_space',
-      message: `No space named ${name}`,
-      hint: `Follow a folder with: syncweb follow ${name} FOLDER`,
-    })
 
-  app.use('*', async function spaceOrigins(c, next) {
-    const to = addresseeOf(c.env.incoming)
-    if (to.kind !== 'space') return next()
-    const space = findSpace(to.name)
-    if (!space) return noSuchSpace(c, to.name)
-    if (!READ_METHODS.has(c.req.method)) return methodNotAllowed(c)
-    const { path, search } = splitTarget(c.env.incoming.url ?? '/')
-    return serveSpace(c, { space, rawPath: path, search, port: to.port, onGatewayOrigin: false })
+  app.use('*', async function spaces(c, next) {
+    const { to, route } = addressedOf(c, state)
+    switch (route.kind) {
+      case 'gateway':
+        return next()
+      case 'no-such-space':
+        return sendError(c, {
+          status: 404,
+          code: 'no_such_space',
+          message: `No space named ${route.name}`,
+          hint: `Follow a folder with: syncweb follow ${route.name} FOLDER`,
+        })
+      case 'read-only':
+        c.header('Allow', 'GET, HEAD')
+        return sendError(c, {
+          status: 405,
+          code: 'method_not_allowed',
+          message: 'Spaces are read-only',
+        })
+      case 'redirect':
+        return c.redirect(route.location, route.status)
+      case 'space': {
+        const space = findSpace(state.config, route.name)!
+        return serveSpace(c, { ...route, space, port: to.port })
+      }
+    }
   })
 
+  const asset = gatewayAssets()
   app.get('/_/*', (c) => asset(c) ?? sendError(c, notFound))
   app.get('/', homePage(state))
   const timeline = timelineRoutes(state)
@@ -88,30 +83,8 @@ export function createApp(state: GatewayState) {
   app.get('/api/spaces', api.list)
   app.get('/api/spaces/:name', api.one)
 
-  // `/@NAME/PATH` is parsed from the raw request target, not from Hono's decoded path, so that
-  // what the resolver sees is exactly what the client sent.
-  function spaceUnderGateway(c: Context<GatewayEnv>) {
-    const { path, search } = splitTarget(c.env.incoming.url ?? '/')
-    const slash = path.indexOf('/', 1)
-    const name = normalizeName(path.slice(2, slash === -1 ? undefined : slash))
-    const space = findSpace(name)
-    if (!space) return noSuchSpace(c, path.slice(2, slash === -1 ? undefined : slash))
-    if (!READ_METHODS.has(c.req.method)) return methodNotAllowed(c)
-    const { port } = addresseeOf(c.env.incoming)
-    const rest = slash === -1 ? '' : path.slice(slash)
-    const navigation = c.req.header('Sec-Fetch-Mode') === 'navigate'
-    if (navigation && state.config.isolation === 'subdomain') {
-      // A friend's page never runs in the gateway's origin: browsers go to NAME.localhost.
-      return c.redirect(spaceOrigin(space.name, port) + (rest || '/') + search, 307)
-    }
-    if (slash === -1) return c.redirect(`/@${space.name}/${search}`, 302)
-    return serveSpace(c, { space, rawPath: rest, search, port, onGatewayOrigin: true })
-  }
-  app.all('/:handle{@[A-Za-z0-9-]+}', spaceUnderGateway)
-  app.all('/:handle{@[A-Za-z0-9-]+}/*', spaceUnderGateway)
-
   app.notFound((c) => sendError(c, notFound))
-  app.onError((error, c) => {
+  app.onError((error, c: Context) => {
     console.error(`syncweb: ${c.req.method} ${c.req.path} failed:`, error)
     return sendError(c, {
       status: 500,
@@ -120,24 +93,7 @@ export function createApp(state: GatewayState) {
       hint: 'The error is in the terminal where syncweb runs.',
     })
   })
-  return { app, cachedFile: cachedFileResponder(state, cache, pages) }
+  return { app, cachedFile: cachedFileResponder(cache, pages) }
 }
 
 const notFound = { status: 404, code: 'not_found', message: 'Nothing here' } as const
-
-function methodNotAllowed(c: Context) {
-  c.header('Allow', 'GET, HEAD')
-  return sendError(c, {
-    status: 405,
-    code: 'method_not_allowed',
-    message: 'Spaces are read-only',
-  })
-}
-
-/** The raw path and query (with its `?`) of a request target. */
-export function splitTarget(target: string): { path: string; search: string } {
-  const q = target.indexOf('?')
-  return q === -1
-    ? { path: target, search: '' }
-    : { path: target.slice(0, q), search: target.slice(q) }
-}

@@ -2,7 +2,7 @@ import type { Context } from 'hono'
 import type { Follow } from '../../index/parsers/follows.js'
 import { normalizeName } from '../../spaces/names.js'
 import { safeHttpUrl } from '../../safe-url.js'
-import type { GatewayEnv, GatewayState } from '../app.js'
+import type { GatewayEnv, GatewayState } from '../server/state.js'
 import { sendError } from '../errors.js'
 
 /** One space as `/api/spaces` shows it: where it is, whether it is there, what is wrong. */

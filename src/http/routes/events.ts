@@ -2,7 +2,7 @@ import type { Context } from 'hono'
 import { streamSSE } from 'hono/streaming'
 import type { Item } from '../../index/item.js'
 import type { StoreChange } from '../../index/store.js'
-import type { GatewayEnv, GatewayState } from '../app.js'
+import type { GatewayEnv, GatewayState } from '../server/state.js'
 import { spaceSummary } from './api.js'
 import { jsonFeedItem } from './item-view.js'
 import { originOf, readTimelineParams } from './timeline.js'
@@ -43,7 +43,9 @@ export function eventsRoute(state: GatewayState) {
       const push = (event: string, data: string) => {
         if (queue.length >= MAX_QUEUE) {
           open = false
-          c.env.outgoing.destroy()
+          // Drop the connection at once (a reader this far behind is not reading at all).
+          c.env?.outgoing?.destroy()
+          stream.abort()
         } else queue.push({ event, data })
         wake?.()
       }

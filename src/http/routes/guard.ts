@@ -1,6 +1,6 @@
 import { timingSafeEqual } from 'node:crypto'
 import type { Context, Next } from 'hono'
-import type { GatewayState } from '../app.js'
+import type { GatewayState } from '../server/state.js'
 import { sendError } from '../errors.js'
 
 /**

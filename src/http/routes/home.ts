@@ -3,16 +3,17 @@ import { formatRelative } from '../../render/format.js'
 import { renderPage } from '../../render/templates.js'
 import { followsOf } from './api.js'
 import { hueOf, itemView } from './item-view.js'
-import type { GatewayEnv, GatewayState } from '../app.js'
+import type { GatewayEnv, GatewayState } from '../server/state.js'
 import { GATEWAY_HEADERS } from '../headers.js'
-import { addresseeOf, spaceOrigin } from '../server/host.js'
+import { spaceOrigin } from '../server/host.js'
+import { addressedOf } from '../server/request.js'
 
 const LATEST = 10
 
 /** `GET /`: every space (title, status, item count, last update, link) and the latest items. */
 export function homePage(state: GatewayState) {
   return async function home(c: Context<GatewayEnv>) {
-    const { port } = addresseeOf(c.env.incoming)
+    const { port } = addressedOf(c, state).to
     const { config } = state
     // Straight to the space's own origin, where root-absolute links of a real blog work.
     const spaceHref = (name: string) =>

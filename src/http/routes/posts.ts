@@ -1,6 +1,6 @@
 import type { Context } from 'hono'
 import { PublishError, publishStatus, WriteError } from '../../publish.js'
-import type { GatewayEnv, GatewayState } from '../app.js'
+import type { GatewayEnv, GatewayState } from '../server/state.js'
 import { sendError } from '../errors.js'
 import { originOf } from './timeline.js'
 

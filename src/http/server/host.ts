@@ -1,5 +1,3 @@
-import type { IncomingMessage } from 'node:http'
-
 /** Who a request is addressed to, decided once from its `Host` header. */
 export type Addressee =
   { kind: 'gateway'; port: string } | { kind: 'space'; name: string; port: string }
@@ -31,18 +29,6 @@ export function classifyHost(header: string | undefined, rules: HostRules): Addr
     if (rules.isSpace(name)) return { kind: 'space', name, port }
   }
   return undefined
-}
-
-const ADDRESSEE = Symbol('syncweb.addressee')
-
-type Tagged = IncomingMessage & { [ADDRESSEE]?: Addressee }
-
-export function tagAddressee(request: IncomingMessage, addressee: Addressee): void {
-  ;(request as Tagged)[ADDRESSEE] = addressee
-}
-
-export function addresseeOf(request: IncomingMessage): Addressee {
-  return (request as Tagged)[ADDRESSEE] ?? { kind: 'gateway', port: '' }
 }
 
 /** `http://localhost:PORT`: where the gateway's own pages and assets live. */

@@ -5,8 +5,9 @@ import type { AddressInfo } from 'node:net'
 import type { Config } from '../../config/config.js'
 import { TimelineIndex } from '../../index/index.js'
 import { indexLimits } from '../../index/indexer/space-indexer.js'
-import { createApp, type GatewayState } from '../app.js'
-import { classifyHost, tagAddressee } from './host.js'
+import { createApp } from '../app.js'
+import type { GatewayState } from './state.js'
+import { address } from './request.js'
 
 export interface RunningServer {
   server: Server
@@ -31,12 +32,6 @@ export async function startServer(
   index.setSpaces(config.spaces)
   const { app, cachedFile } = createApp(state)
   const handle = getRequestListener(app.fetch)
-  const rules = {
-    isSpace: (name: string) => state.config.spaces.some((s) => s.name === name),
-    get allowedHosts() {
-      return state.config.allowedHosts
-    },
-  }
   const { headersTimeoutMs, requestTimeoutMs, idleTimeoutMs } = config.limits
   // requireHostHeader off: we answer a missing Host ourselves, with the same 403 as a wrong one.
   const server = createServer(
@@ -48,21 +43,20 @@ export async function startServer(
       connectionsCheckingInterval: Math.min(1000, Math.ceil(headersTimeoutMs / 4)),
     },
     (request, response) => {
-      const to = classifyHost(request.headers.host, rules)
-      if (!to) {
+      if (!request.url?.startsWith('/')) {
+        response.writeHead(400, { 'Content-Type': 'text/plain; charset=utf-8' })
+        response.end('Bad Request: the request target must be a path.\n')
+        return
+      }
+      const addressed = address(request, state)
+      if (!addressed) {
         response.writeHead(403, { 'Content-Type': 'text/plain; charset=utf-8' })
         response.end(
           'Forbidden: syncweb answers only requests for localhost, 127.0.0.1, NAME.localhost or a host in "allowedHosts".\n',
         )
         return
       }
-      if (!request.url?.startsWith('/')) {
-        response.writeHead(400, { 'Content-Type': 'text/plain; charset=utf-8' })
-        response.end('Bad Request: the request target must be a path.\n')
-        return
-      }
-      tagAddressee(request, to)
-      if (!cachedFile(request, response, to)) void handle(request, response)
+      if (!cachedFile(request, response, addressed)) void handle(request, response)
     },
   )
   // A client that stops reading (or sending) holds a socket and a file descriptor: drop it.

@@ -6,7 +6,7 @@ import { listFolder, type ListingEntry } from '../../spaces/listing.js'
 import { formatDateTime, formatSize } from '../../render/format.js'
 import { renderPage } from '../../render/templates.js'
 import { containedReal, decodeSegments, resolveInSpace } from '../../spaces/resolve.js'
-import type { GatewayEnv, GatewayState } from '../app.js'
+import type { GatewayEnv, GatewayState } from '../server/state.js'
 import { prefersJson, sendError } from '../errors.js'
 import { spaceHeaders } from '../headers.js'
 import { gatewayOrigin } from '../server/host.js'
@@ -74,6 +74,9 @@ export function spaceSite(state: GatewayState, cache: ResolveCache, pages: PageC
 
   return async function serveSpace(c: Context<GatewayEnv>, req: SpaceRequest): Promise<Response> {
     const { space, rawPath, search, port, onGatewayOrigin } = req
+    // Files are streamed on Node's response: a space is served behind @hono/node-server only.
+    const { incoming, outgoing } = c.env ?? {}
+    if (!incoming || !outgoing) throw new Error('space files are served on a Node socket only')
     const headers = spaceHeaders(onGatewayOrigin)
     const gateway = onGatewayOrigin ? '' : gatewayOrigin(port)
     const base = onGatewayOrigin ? `/@${space.name}` : ''
@@ -115,12 +118,7 @@ export function spaceSite(state: GatewayState, cache: ResolveCache, pages: PageC
         const own = realRoot && (await containedReal(realRoot, join(realRoot, '404.html')))
         if (realRoot && own && own.stats.isFile()) {
           const options = { status: 404, contentType: 'text/html; charset=utf-8', headers }
-          const sent = await sendFile(
-            c.env.incoming,
-            c.env.outgoing,
-            { realRoot, file: own.real },
-            options,
-          )
+          const sent = await sendFile(incoming, outgoing, { realRoot, file: own.real }, options)
           if (sent) return sent
         }
         return notHere()
@@ -136,7 +134,7 @@ export function spaceSite(state: GatewayState, cache: ResolveCache, pages: PageC
             'Last-Modified': validators.lastModified,
             'Cache-Control': 'no-cache',
           }
-          if (isFresh(c.env.incoming, validators.etag, validators.lastModified))
+          if (isFresh(incoming, validators.etag, validators.lastModified))
             return c.body(null, 304, pageHeaders)
           const place = pagePlace(gateway, base)
           let page = pages.get(stats, place)
@@ -164,13 +162,13 @@ export function spaceSite(state: GatewayState, cache: ResolveCache, pages: PageC
         }
         const type =
           knownType ?? (resolution.markdown ? 'text/markdown; charset=utf-8' : typeOf(file))
-        if (body && known && !c.env.incoming.headers.range) {
-          return sendBuffer(c.env.incoming, c.env.outgoing, body, known, {
+        if (body && known && !incoming.headers.range) {
+          return sendBuffer(incoming, outgoing, body, known, {
             contentType: type,
             headers,
           })
         }
-        const sent = await sendFile(c.env.incoming, c.env.outgoing, resolution, {
+        const sent = await sendFile(incoming, outgoing, resolution, {
           contentType: type,
           headers,
         })

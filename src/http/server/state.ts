@@ -1,0 +1,17 @@
+import type { HttpBindings } from '@hono/node-server'
+import type { Config } from '../../config/config.js'
+import type { TimelineIndex } from '../../index/index.js'
+
+/**
+ * Node's request and response, when the app runs behind @hono/node-server. Optional: routes
+ * that do not stream a file also answer `app.request()`, which has neither.
+ */
+export type GatewayEnv = { Bindings: Partial<HttpBindings> }
+
+/** What the routes read. The server swaps `config` on reload; routes never read the file. */
+export interface GatewayState {
+  config: Config
+  index: TimelineIndex
+  /** Per launch: the gateway's own pages carry it, and state-changing requests must send it. */
+  readonly token: string
+}
