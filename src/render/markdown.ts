@@ -3,7 +3,6 @@ import { decodeHTML } from 'entities'
 import { Lexer, Marked, type Token } from 'marked'
 import { gfmHeadingId } from 'marked-gfm-heading-id'
 import { markedHighlight } from 'marked-highlight'
-import { parseTime } from '../index/item.js'
 import { markdownDepth, NestingError } from '../nesting.js'
 import { parseFrontMatter } from './front-matter.js'
 
@@ -42,13 +41,10 @@ marked.use({
 
 export interface RenderedMarkdown {
   html: string
-  /** From front matter. */
-  title?: string
+  /** The front matter, as YAML data (what it means is the post parser's rule: postFields). */
+  data: Record<string, unknown>
   /** The first `# heading`, for pages without a front matter title. */
   heading?: string
-  date?: Date
-  tags: string[]
-  description?: string
   /** Front matter that could not be parsed: the page is still shown, with this note. */
   warning?: string
 }
@@ -69,24 +65,7 @@ export function renderMarkdown(source: string): RenderedMarkdown {
   firstHeading = undefined
   const html = marked.parse(body, { async: false })
   const heading = firstHeading as string | undefined
-  const title = typeof data.title === 'string' ? data.title : undefined
-  const description =
-    typeof data.description === 'string'
-      ? data.description
-      : typeof data.summary === 'string'
-        ? data.summary
-        : undefined
-  const ms = parseTime(data.date)
-  const date = ms === undefined ? undefined : new Date(ms)
-  return {
-    html,
-    tags: toTags(data.tags),
-    ...(title ? { title } : {}),
-    ...(heading ? { heading } : {}),
-    ...(date ? { date } : {}),
-    ...(description ? { description } : {}),
-    ...(error ? { warning: error } : {}),
-  }
+  return { html, data, ...(heading ? { heading } : {}), ...(error ? { warning: error } : {}) }
 }
 
 /**
@@ -112,10 +91,4 @@ function textOf(tokens: Token[]): string {
     else if ('text' in token && typeof token.text === 'string') text += token.text
   }
   return text
-}
-
-function toTags(value: unknown): string[] {
-  if (typeof value === 'string') return value.split(/[,\s]+/).filter(Boolean)
-  if (Array.isArray(value)) return value.filter((t): t is string => typeof t === 'string')
-  return []
 }

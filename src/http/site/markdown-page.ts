@@ -1,5 +1,6 @@
 import type { Stats } from 'node:fs'
-import { basename, extname } from 'node:path'
+import { titleFromFileName } from '../../index/parsers/fields.js'
+import { postFields } from '../../index/parsers/post.js'
 import { formatDate } from '../../render/format.js'
 import { TaskFailed, type ParsePool } from '../../index/indexer/pool.js'
 import { renderMarkdown, type RenderedMarkdown } from '../../render/markdown.js'
@@ -39,22 +40,17 @@ export function markdownRenderer(pages: PageCache, pool?: ParsePool) {
   }
 }
 
-/** `2024-03-01-hello-world.md` → `hello world` */
-function titleFromFile(file: string): string {
-  return basename(file, extname(file))
-    .replace(/^\d{4}-\d{2}-\d{2}-/, '')
-    .replace(/[-_]+/g, ' ')
-}
-
+/** A Markdown page's view: the same field rules as its timeline item (postFields). */
 export function postView(file: string, rendered: RenderedMarkdown) {
+  const fields = postFields(rendered.data, file)
   return {
-    title: rendered.title ?? rendered.heading ?? titleFromFile(file),
+    title: fields.title ?? rendered.heading ?? titleFromFileName(file),
     // The body already starts with its own heading unless front matter named the title.
-    showTitle: rendered.title !== undefined,
-    date: rendered.date ? formatDate(rendered.date) : undefined,
-    dateISO: rendered.date?.toISOString(),
-    tags: rendered.tags,
-    description: rendered.description,
+    showTitle: fields.title !== undefined,
+    date: fields.date !== undefined ? formatDate(new Date(fields.date)) : undefined,
+    dateISO: fields.date !== undefined ? new Date(fields.date).toISOString() : undefined,
+    tags: fields.tags,
+    description: fields.description,
     warning: rendered.warning,
     html: rendered.html,
   }

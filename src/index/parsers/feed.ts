@@ -2,17 +2,8 @@ import { createRequire } from 'node:module'
 import { htmlToText, rewriteUrl, sanitizeItemHtml, type SpaceBase } from '../../render/sanitize.js'
 import { parseJson } from '../../nesting.js'
 import { safeHttpUrl } from '../../safe-url.js'
-import {
-  dirOf,
-  parseTime,
-  problem,
-  spacePath,
-  summarize,
-  type Item,
-  type ParseResult,
-  type SourceFile,
-} from '../item.js'
-import { toTags } from './status.js'
+import { problem, type Item, type ParseResult, type SourceFile } from '../item.js'
+import { dirOf, parseTime, spacePath, summarize, trimmed, toTags } from './fields.js'
 
 // Loaded at the first XML feed (~10 MB with its XML parser): most spaces have none.
 type ParseXmlFeed = typeof import('@rowanmanning/feed-parser').parseFeed
@@ -135,7 +126,7 @@ function readJsonFeed(text: string) {
     throw new Error('a JSON Feed needs an "items" array')
   }
   const feed = data as Record<string, unknown> & { items: unknown[] }
-  const str = (v: unknown) => (typeof v === 'string' && v.trim() ? v : undefined)
+  const str = (v: unknown) => trimmed(v)
   const authorOf = (o: Record<string, unknown>) => {
     const authors = Array.isArray(o.authors) ? o.authors : o.author ? [o.author] : []
     return str((authors[0] as Record<string, unknown> | undefined)?.name)

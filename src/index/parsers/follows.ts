@@ -1,5 +1,6 @@
 import { NestingError, parseJson } from '../../nesting.js'
 import { safeHttpUrl } from '../../safe-url.js'
+import { trimmed } from './fields.js'
 
 /** One entry of a space's list of whom it follows (README "Follows"). */
 export interface Follow {
@@ -33,8 +34,7 @@ export function parseFollows(text: string): { follows: Follow[] } | { problem: s
     if (typeof entry !== 'object' || entry === null)
       return { problem: `entry ${i + 1} is not an object` }
     const e = entry as Record<string, unknown>
-    const str = (v: unknown) =>
-      typeof v === 'string' && v.trim() ? v.trim().slice(0, 200) : undefined
+    const str = (v: unknown) => trimmed(v, 200)
     const name = str(e.name)
     if (!name) return { problem: `entry ${i + 1} has no "name"` }
     const url = safeHttpUrl(e.url)

@@ -1,19 +1,36 @@
-import { basename, extname } from 'node:path'
+import { basename } from 'node:path'
 import { parseFrontMatter } from '../../render/front-matter.js'
 import { inlineText, renderMarkdown } from '../../render/markdown.js'
 import { rewriteUrl, sanitizeItemHtml } from '../../render/sanitize.js'
+import { problem, type ParseResult, type SourceFile } from '../item.js'
 import {
   dirOf,
+  JEKYLL_DATE,
   parseTime,
-  problem,
   spacePath,
   summarize,
-  type ParseResult,
-  type SourceFile,
-} from '../item.js'
-import { toTags } from './status.js'
+  trimmed,
+  titleFromFileName,
+  toTags,
+} from './fields.js'
 
-const JEKYLL_DATE = /^(\d{4}-\d{2}-\d{2})-/
+/** What front matter says about a post, by the rules its timeline item and its page share. */
+export function postFields(data: Record<string, unknown>, path: string) {
+  const dated = data.date !== undefined && data.date !== null
+  const date = dated ? parseTime(data.date) : parseTime(JEKYLL_DATE.exec(basename(path))?.[1])
+  return {
+    date,
+    /** A front matter date that is not one. */
+    badDate: dated && date === undefined,
+    title: trimmed(data.title),
+    description: trimmed(data.description) ?? trimmed(data.summary),
+    tags: toTags(data.tags),
+    updated: parseTime(data.updated ?? data.lastmod),
+    image: trimmed(data.image),
+    author: trimmed(data.author),
+    draft: data.draft === true,
+  }
+}
 
 /**
  * A Markdown file with a date (front matter `date`, or a `YYYY-MM-DD-` file name) is a post;
@@ -26,24 +43,17 @@ const JEKYLL_DATE = /^(\d{4}-\d{2}-\d{2})-/
 export function parsePost(file: SourceFile): ParseResult {
   const { data, body, error } = parseFrontMatter(file.text)
   if (error) return problem(error)
-  if (data.draft === true) return { items: [] }
-
-  let date: number | undefined
-  if (data.date !== undefined && data.date !== null) {
-    date = parseTime(data.date)
-    if (date === undefined) return problem('front matter "date" is not a date, e.g. 2026-11-25')
-  } else {
-    const prefix = JEKYLL_DATE.exec(basename(file.path))?.[1]
-    date = prefix ? parseTime(prefix) : undefined
-  }
+  const fields = postFields(data, file.path)
+  if (fields.draft) return { items: [] }
+  if (fields.badDate) return problem('front matter "date" is not a date, e.g. 2026-11-25')
+  const { date } = fields
   if (date === undefined) return { items: [] }
 
   const { heading, paragraph } = firstBlocks(body)
-  const title = text(data.title) ?? heading ?? titleFromFileName(file.path)
-  const summary = text(data.description) ?? text(data.summary) ?? paragraph ?? ''
-  const updated = parseTime(data.updated ?? data.lastmod)
-  const image = text(data.image)
+  const title = fields.title ?? heading ?? titleFromFileName(file.path)
+  const summary = summarize(fields.description ?? paragraph ?? '')
   const base = { space: file.space, dir: dirOf(file.path) }
+  const image = fields.image && rewriteUrl(fields.image, base, 'src')
   return {
     items: [
       {
@@ -51,19 +61,17 @@ export function parsePost(file: SourceFile): ParseResult {
         space: file.space,
         kind: 'post',
         title,
-        text: summarize(summary),
+        text: summary,
         html: '',
         lazyHtml: true,
-        summary: summarize(summary),
+        summary,
         date,
         url: spacePath(file.space, file.path),
         path: file.path,
-        tags: toTags(data.tags),
-        ...(updated !== undefined ? { updated } : {}),
-        ...(image && rewriteUrl(image, base, 'src')
-          ? { image: rewriteUrl(image, base, 'src')! }
-          : {}),
-        ...(text(data.author) ? { author: text(data.author)! } : {}),
+        tags: fields.tags,
+        ...(fields.updated !== undefined ? { updated: fields.updated } : {}),
+        ...(image ? { image } : {}),
+        ...(fields.author ? { author: fields.author } : {}),
       },
     ],
   }
@@ -72,14 +80,6 @@ export function parsePost(file: SourceFile): ParseResult {
 /** The post's full HTML, sanitized, its links rewritten into the space. */
 export function renderPostHtml(source: string, space: string, path: string): string {
   return sanitizeItemHtml(renderMarkdown(source).html, { space, dir: dirOf(path) })
-}
-
-function text(value: unknown): string | undefined {
-  return typeof value === 'string' && value.trim() ? value.trim() : undefined
-}
-
-function titleFromFileName(path: string): string {
-  return basename(path, extname(path)).replace(JEKYLL_DATE, '').replace(/[-_]+/g, ' ').trim()
 }
 
 /**

@@ -1,15 +1,7 @@
 import { NestingError, parseJson } from '../../nesting.js'
 import { htmlToText, rewriteUrl, sanitizeItemHtml } from '../../render/sanitize.js'
-import {
-  dirOf,
-  parseTime,
-  problem,
-  spacePath,
-  summarize,
-  type Item,
-  type ParseResult,
-  type SourceFile,
-} from '../item.js'
+import { problem, type Item, type ParseResult, type SourceFile } from '../item.js'
+import { dirOf, parseTime, spacePath, summarize, trimmed, toTags } from './fields.js'
 
 /**
  * A status update: one JSON object in a `.json` file under `status/`. Our field names and JSON
@@ -45,11 +37,11 @@ export function parseStatus(file: SourceFile): ParseResult {
   const base = { space: file.space, dir: dirOf(file.path) }
   const safeHtml = html ? sanitizeItemHtml(html, base) : ''
   const plain = text?.trim() ? text.trim() : htmlToText(safeHtml)
-  const title = typeof o.title === 'string' && o.title.trim() ? o.title.trim() : undefined
+  const title = trimmed(o.title)
   const id = typeof o.id === 'string' || typeof o.id === 'number' ? String(o.id) : file.path
-  const external = stringField(field('url', 'external_url'))
-  const image = stringField(o.image)
-  const replyTo = stringField(o.reply_to)
+  const external = trimmed(field('url', 'external_url'))
+  const image = trimmed(o.image)
+  const replyTo = trimmed(o.reply_to)
 
   const item: Item = {
     id: `${file.space}:${id}`,
@@ -71,22 +63,6 @@ export function parseStatus(file: SourceFile): ParseResult {
   return { items: [item] }
 }
 
-function stringField(value: unknown): string | undefined {
-  return typeof value === 'string' && value.trim() ? value.trim() : undefined
-}
-
 function optional<K extends string>(key: K, value: string | undefined) {
   return (value ? { [key]: value } : {}) as Partial<Record<K, string>>
-}
-
-export function toTags(value: unknown): string[] {
-  const list = typeof value === 'string' ? value.split(/[,\s]+/) : Array.isArray(value) ? value : []
-  return [
-    ...new Set(
-      list
-        .filter((t): t is string => typeof t === 'string')
-        .map((t) => t.trim().replace(/^#/, ''))
-        .filter((t) => t.length > 0 && t.length <= 64),
-    ),
-  ].slice(0, 20)
 }

@@ -1,12 +1,6 @@
 import { safeHttpUrl } from '../../safe-url.js'
-import {
-  parseTime,
-  spacePath,
-  summarize,
-  type Item,
-  type ParseResult,
-  type SourceFile,
-} from '../item.js'
+import { type Item, type ParseResult, type SourceFile } from '../item.js'
+import { parseTime, spacePath, summarize } from './fields.js'
 
 export interface TwtxtMeta {
   nick?: string
