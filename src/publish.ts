@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto'
 import { mkdir, rm, stat } from 'node:fs/promises'
 import { extname, join } from 'node:path'
 import { copyFileAtomic, writeFileAtomic } from './atomic.js'
-import { realFolder } from './spaces/resolve.js'
+import { realFolder } from './spaces/folder.js'
 import { stripXmlForbidden } from './timeline/xml-text.js'
 
 export interface NewStatus {

@@ -1,6 +1,6 @@
 import { mkdir, readFile, readdir, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
-import { beforeEach, describe, expect, it } from 'vitest'
+import { beforeEach, describe, expect, it, vi } from 'vitest'
 import { get, runCli, serveCli, tempDir } from './helpers.js'
 
 let home: string
@@ -69,18 +69,29 @@ describe('follow, unfollow, spaces', () => {
     expect((await readConfig()).spaces.alice.path).toBe(folder)
 
     const listed = await runCli(['spaces', '--json'], env)
-    expect(JSON.parse(listed.stdout)).toEqual([
+    const spaces = JSON.parse(listed.stdout)
+    expect(spaces).toEqual([
       {
         name: 'alice',
+        followed: true,
         title: 'alice',
         path: folder,
-        online: true,
         me: false,
+        online: true,
+        status: 'ready',
         items: 0,
         lastUpdated: null,
+        files: 1,
+        follows: [],
         problems: [],
       },
     ])
+    // The same fields, and values, as the running gateway's /api/spaces.
+    const server = await serveCli([], env)
+    await vi.waitFor(async () => {
+      const api = await get(server.port, '/api/spaces', { Accept: 'application/json' })
+      expect(JSON.parse(api.text)).toEqual(spaces)
+    })
     const table = await runCli(['spaces'], env)
     expect(table.stdout).toMatch(/alice\s+online\s+0\s+—/)
 

@@ -9,7 +9,7 @@ import {
   syncthingConfigCandidates,
   type SharedFolder,
 } from '../import/sources.js'
-import { realFolder } from '../spaces/resolve.js'
+import { realFolder } from '../spaces/folder.js'
 import { UsageError } from '../usage-error.js'
 
 export interface ImportOptions {

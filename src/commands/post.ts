@@ -1,4 +1,4 @@
-import { findConfigFile, loadConfig } from '../config/config.js'
+import { findConfigFile, loadConfig, findSpace } from '../config/config.js'
 import { normalizeName } from '../spaces/names.js'
 import { PublishError, publishStatus } from '../publish.js'
 import { UsageError } from '../usage-error.js'
@@ -21,7 +21,7 @@ export async function post(options: PostOptions): Promise<number> {
       `no space to post to: set "me" in ${file} to the name of your own space, or pass --space NAME`,
     )
   }
-  const space = config?.spaces.find((s) => s.name === wanted)
+  const space = config && findSpace(config, wanted)
   if (!space)
     throw new UsageError(`no space named "${options.space ?? wanted}"; syncweb spaces lists them`)
   try {

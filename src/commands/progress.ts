@@ -11,22 +11,20 @@ export function reportIndexing(index: TimelineIndex, out: NodeJS.WriteStream = p
     const now = performance.now()
     if (now - last < 1000) return
     last = now
-    const done = [...index.spaces.values()].filter((s) => s.status !== 'indexing').length
-    out.write(
-      `Indexing… ${index.filesScanned.toLocaleString('en')} files, ${done}/${index.spaces.size} spaces done\n`,
-    )
+    const { files, done, spaces } = index.progress()
+    out.write(`Indexing… ${files.toLocaleString('en')} files, ${done}/${spaces} spaces done\n`)
   }
   index.on('progress', onProgress)
   void index.ready().then(() => {
     index.off('progress', onProgress)
     const seconds = ((performance.now() - started) / 1000).toFixed(1)
-    const problems = [...index.spaces.values()].reduce((n, s) => n + s.problems.size, 0)
-    out.write(
-      `Indexed ${index.store.size.toLocaleString('en')} items from ${index.filesScanned.toLocaleString('en')} files in ${seconds} s` +
-        (problems ? `; ${problems} file(s) skipped, reasons at /api/spaces\n` : '\n'),
+    const lines = index.names.flatMap((name) =>
+      (index.space(name)?.problems ?? []).map((p) => `  @${name}/${p.file}: ${p.reason}\n`),
     )
-    const lines = [...index.spaces.values()].flatMap((space) =>
-      [...space.problems].map(([file, reason]) => `  @${space.name}/${file}: ${reason}\n`),
+    const { files } = index.progress()
+    out.write(
+      `Indexed ${index.store.size.toLocaleString('en')} items from ${files.toLocaleString('en')} files in ${seconds} s` +
+        (lines.length ? `; ${lines.length} file(s) skipped, reasons at /api/spaces\n` : '\n'),
     )
     for (const line of lines.slice(0, 10)) out.write(line)
     if (lines.length > 10) out.write(`  … and ${lines.length - 10} more\n`)

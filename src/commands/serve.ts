@@ -10,10 +10,10 @@ import {
 } from '../config/config.js'
 import { startServer } from '../http/server/server.js'
 import { TimelineIndex } from '../index/index.js'
-import { indexLimits } from '../index/indexer/space-indexer.js'
+import { indexLimits } from '../index/indexer/limits.js'
 import { reportIndexing } from './progress.js'
 import { watchConfig } from '../config/watch.js'
-import { realFolder } from '../spaces/resolve.js'
+import { realFolder } from '../spaces/folder.js'
 import { UsageError } from '../usage-error.js'
 
 export interface ServeOptions {

@@ -1,10 +1,11 @@
 import { stat } from 'node:fs/promises'
 import { resolve } from 'node:path'
-import { editConfig, findConfigFile, loadConfig, type Config } from '../config/config.js'
+import { editConfig, findConfigFile, findSpace, loadConfig, type Config } from '../config/config.js'
 import { NAME_RULE, normalizeName } from '../spaces/names.js'
 import { TimelineIndex } from '../index/index.js'
-import { indexLimits } from '../index/indexer/space-indexer.js'
+import { indexLimits } from '../index/indexer/limits.js'
 import { formatRelative } from '../render/format.js'
+import { spaceSummary } from '../timeline/summary.js'
 import { UsageError } from '../usage-error.js'
 
 export async function follow(configFlag: string | undefined, input: string, folder: string) {
@@ -39,7 +40,7 @@ export async function unfollow(configFlag: string | undefined, input: string) {
   const name = normalizeName(input)
   const file = findConfigFile(configFlag)
   const config = await loadConfig(file)
-  if (!name || !config?.spaces.some((s) => s.name === name)) {
+  if (!name || !config || !findSpace(config, name)) {
     throw new UsageError(`not following "${input}"; syncweb spaces lists the spaces`)
   }
   await editConfig(file, (raw) => {
@@ -59,21 +60,7 @@ export async function listSpaces(configFlag: string | undefined, json: boolean) 
   const index = new TimelineIndex(indexLimits(config?.limits, false))
   index.setSpaces(config?.spaces ?? [])
   await index.ready()
-  const rows = (config?.spaces ?? []).map((s) => {
-    const indexer = index.spaces.get(s.name)
-    const stats = index.store.statsOf(s.name)
-    return {
-      name: s.name,
-      title: s.title ?? s.name,
-      path: s.root,
-      online: indexer?.status !== 'offline',
-      me: config?.me === s.name,
-      items: stats.items,
-      lastUpdated:
-        stats.lastUpdated !== undefined ? new Date(stats.lastUpdated).toISOString() : null,
-      problems: [...(indexer?.problems ?? [])].map(([file, reason]) => ({ file, reason })),
-    }
-  })
+  const rows = config ? config.spaces.map((s) => spaceSummary(config, index, s.name)) : []
   index.close()
   if (json) {
     process.stdout.write(JSON.stringify(rows, null, 2) + '\n')

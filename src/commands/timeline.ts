@@ -1,8 +1,9 @@
-import { demoConfig, findConfigFile, loadConfig } from '../config/config.js'
-import { jsonFeedItem } from '../http/routes/item-view.js'
+import { demoConfig, findConfigFile, loadConfig, findSpace } from '../config/config.js'
+import { jsonFeed, jsonFeedItem } from '../timeline/json-feed.js'
+import { spaceSummary } from '../timeline/summary.js'
 import { parseTimelineParams } from '../timeline/params.js'
 import { TimelineIndex } from '../index/index.js'
-import { indexLimits } from '../index/indexer/space-indexer.js'
+import { indexLimits } from '../index/indexer/limits.js'
 import { formatRelative } from '../render/format.js'
 import { UsageError } from '../usage-error.js'
 
@@ -21,7 +22,7 @@ export async function printTimeline(options: TimelineOptions): Promise<number> {
   if (options.space) search.set('space', options.space)
   let query
   try {
-    query = parseTimelineParams(search, (name) => config.spaces.some((s) => s.name === name)).query
+    query = parseTimelineParams(search, (name) => findSpace(config, name) !== undefined).query
   } catch (error) {
     throw new UsageError(`--${(error as Error).message}`)
   }
@@ -32,14 +33,10 @@ export async function printTimeline(options: TimelineOptions): Promise<number> {
   const origin = `http://localhost:${config.port}`
 
   if (options.json) {
-    const feed = {
-      version: 'https://jsonfeed.org/version/1.1',
-      title: 'syncweb timeline',
-      home_page_url: `${origin}/timeline`,
-      items: await Promise.all(
-        items.map(async (i) => jsonFeedItem(i, origin, await index.htmlOf(i))),
-      ),
-    }
+    const feed = jsonFeed(
+      await Promise.all(items.map(async (i) => jsonFeedItem(i, origin, await index.htmlOf(i)))),
+      { home: `${origin}/timeline` },
+    )
     process.stdout.write(JSON.stringify(feed, null, 2) + '\n')
   } else {
     const width = process.stdout.columns || 100
@@ -51,12 +48,13 @@ export async function printTimeline(options: TimelineOptions): Promise<number> {
     }
     if (items.length === 0) process.stdout.write('No items yet.\n')
   }
-  for (const space of index.spaces.values()) {
-    if (space.status === 'offline')
-      process.stderr.write(`@${space.name}: folder missing (${space.settings.root})\n`)
-    else if (space.problems.size) {
+  for (const space of config.spaces) {
+    const summary = spaceSummary(config, index, space.name)
+    if (!summary.online)
+      process.stderr.write(`@${space.name}: ${summary.offline} (${space.root})\n`)
+    else if (summary.problems.length) {
       process.stderr.write(
-        `@${space.name}: ${space.problems.size} file(s) skipped; syncweb spaces shows why\n`,
+        `@${space.name}: ${summary.problems.length} file(s) skipped; syncweb spaces shows why\n`,
       )
     }
   }

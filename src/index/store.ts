@@ -1,40 +1,12 @@
 import { EventEmitter } from 'node:events'
-import type { Item, ItemKind } from './item.js'
-
-export interface Query {
-  spaces?: ReadonlySet<string>
-  kinds?: ReadonlySet<ItemKind>
-  tag?: string
-  limit: number
-  /** An opaque cursor from a previous page: only items after it in timeline order. */
-  before?: Cursor
-  /** Items dated after this (ms) wait; default: a day from now. */
-  horizon?: number
-}
-
-export interface Cursor {
-  date: number
-  id: string
-}
-
-export interface Page {
-  items: Item[]
-  /** Set when there may be more items after this page. */
-  next?: Cursor
-}
+import type { Item } from './item.js'
+import { compareItems, horizonOf, matches, type Cursor, type Page, type Query } from './query.js'
 
 export interface StoreChange {
   /** New or changed items. */
   upserted: Item[]
   /** Ids of items that are gone. */
   removed: string[]
-}
-
-const DAY = 24 * 60 * 60 * 1000
-
-/** Timeline order: newest first, ties by id (so the order, and cursors, are total). */
-export function compareItems(a: Pick<Item, 'date' | 'id'>, b: Pick<Item, 'date' | 'id'>): number {
-  return b.date - a.date || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0)
 }
 
 /**
@@ -138,7 +110,7 @@ export class Store extends EventEmitter<{ change: [StoreChange] }> {
 
   query(query: Query): Page {
     const sorted = this.#ordered()
-    const horizon = query.horizon ?? Date.now() + DAY
+    const horizon = query.horizon ?? horizonOf(Date.now())
     let start = 0
     if (query.before) {
       const cursor = query.before
@@ -148,11 +120,7 @@ export class Store extends EventEmitter<{ change: [StoreChange] }> {
     let index = start
     for (; index < sorted.length && items.length < query.limit; index++) {
       const item = sorted[index]!
-      if (item.date > horizon) continue
-      if (query.spaces && !query.spaces.has(item.space)) continue
-      if (query.kinds && !query.kinds.has(item.kind)) continue
-      if (query.tag && !item.tags.includes(query.tag)) continue
-      items.push(item)
+      if (matches(item, query, horizon)) items.push(item)
     }
     const last = items.at(-1)
     return index < sorted.length && last && items.length === query.limit
@@ -161,7 +129,7 @@ export class Store extends EventEmitter<{ change: [StoreChange] }> {
   }
 
   /** Per space: item count and newest visible item date. */
-  statsOf(space: string, horizon = Date.now() + DAY): { items: number; lastUpdated?: number } {
+  statsOf(space: string, horizon = horizonOf(Date.now())): { items: number; lastUpdated?: number } {
     let items = 0
     let lastUpdated: number | undefined
     for (const item of this.#ordered()) {
@@ -243,24 +211,4 @@ function lowerBound(sorted: Item[], key: Cursor): number {
     else hi = mid
   }
   return lo
-}
-
-export function encodeCursor(cursor: Cursor): string {
-  return Buffer.from(JSON.stringify([cursor.date, cursor.id])).toString('base64url')
-}
-
-/** undefined for anything that is not a cursor we made. */
-export function decodeCursor(text: string): Cursor | undefined {
-  try {
-    const value = JSON.parse(Buffer.from(text, 'base64url').toString('utf8')) as unknown
-    if (
-      Array.isArray(value) &&
-      value.length === 2 &&
-      Number.isFinite(value[0]) &&
-      typeof value[1] === 'string'
-    ) {
-      return { date: value[0] as number, id: value[1] }
-    }
-  } catch {}
-  return undefined
 }

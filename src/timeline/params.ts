@@ -1,5 +1,5 @@
 import { KINDS, type ItemKind } from '../index/item.js'
-import { decodeCursor, type Query } from '../index/store.js'
+import { decodeCursor, type Query } from '../index/query.js'
 import { normalizeName } from '../spaces/names.js'
 
 export const DEFAULT_LIMIT = 50

@@ -1,10 +1,11 @@
 import type { Context } from 'hono'
 import { streamSSE } from 'hono/streaming'
 import type { Item } from '../../index/item.js'
+import { horizonOf, matches } from '../../index/query.js'
 import type { StoreChange } from '../../index/store.js'
 import type { GatewayEnv, GatewayState } from '../server/state.js'
-import { spaceSummary } from './api.js'
-import { jsonFeedItem } from './item-view.js'
+import { spaceSummary } from '../../timeline/summary.js'
+import { jsonFeedItem } from '../../timeline/json-feed.js'
 import { originOf, readTimelineParams } from './timeline.js'
 
 const HEARTBEAT_MS = 15_000
@@ -13,7 +14,6 @@ const HEARTBEAT_MS = 15_000
  * dropped rather than holding them all in memory (EventSource reconnects by itself).
  */
 const MAX_QUEUE = 10_000
-const DAY = 24 * 60 * 60 * 1000
 
 /**
  * `GET /events`: Server-Sent Events. `item` (a new or changed item, as a JSON Feed item),
@@ -28,11 +28,7 @@ export function eventsRoute(state: GatewayState) {
     if (params instanceof Response) return params
     const { query } = params
     const origin = originOf(c)
-    const wanted = (item: Item) =>
-      (!query.spaces || query.spaces.has(item.space)) &&
-      (!query.kinds || query.kinds.has(item.kind)) &&
-      (!query.tag || item.tags.includes(query.tag)) &&
-      item.date <= Date.now() + DAY
+    const wanted = (item: Item) => matches(item, query, horizonOf(Date.now()))
 
     c.header('Cache-Control', 'no-cache')
     c.header('X-Accel-Buffering', 'no')
@@ -55,7 +51,8 @@ export function eventsRoute(state: GatewayState) {
         }
         for (const id of change.removed) push('remove', id)
       }
-      const onSpace = (name: string) => push('space', JSON.stringify(spaceSummary(state, name)))
+      const onSpace = (name: string) =>
+        push('space', JSON.stringify(spaceSummary(state.config, state.index, name)))
       state.index.on('change', onChange)
       state.index.on('space', onSpace)
       stream.onAbort(() => {

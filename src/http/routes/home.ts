@@ -1,7 +1,7 @@
 import type { Context } from 'hono'
 import { formatRelative } from '../../render/format.js'
 import { renderPage } from '../../render/templates.js'
-import { followsOf } from './api.js'
+import { spaceSummary, type SpaceSummary } from '../../timeline/summary.js'
 import { hueOf, itemView } from './item-view.js'
 import type { GatewayEnv, GatewayState } from '../server/state.js'
 import { GATEWAY_HEADERS } from '../headers.js'
@@ -20,24 +20,25 @@ export function homePage(state: GatewayState) {
       config.isolation === 'subdomain' ? spaceOrigin(name, port) + '/' : `/@${name}/`
     // What the indexer knows (it checks every folder each second): the page reads no disk.
     const spaces = config.spaces.map((space) => {
-      const indexer = state.index.spaces.get(space.name)
-      const online = indexer !== undefined && indexer.status !== 'offline'
-      const problem = indexer?.offlineReason ?? 'is missing'
+      const summary = spaceSummary(config, state.index, space.name)
       return {
         name: space.name,
-        title: space.title ?? space.name,
+        title: summary.title,
         path: space.root,
-        online,
+        online: summary.online,
         // "folder missing: PATH", "folder cannot be read (permission denied): PATH"
-        offline: online ? '' : `folder ${problem.replace(/^is /, '')}`,
+        offline: summary.online
+          ? ''
+          : (summary.offline ?? 'the folder is missing').replace(/^the folder (is )?/, 'folder '),
         href: spaceHref(space.name),
-        initial: (space.title ?? space.name).slice(0, 1).toUpperCase(),
+        initial: summary.title.slice(0, 1).toUpperCase(),
         hue: hueOf(space.name),
-        follows: followsOf(state, space.name).map((f) => ({
+        follows: summary.follows.map((f) => ({
           label: f.title ?? f.name,
           href: f.space ? spaceHref(f.space) : f.url,
         })),
-        ...statsLine(state, space.name),
+        stats: statsLine(summary),
+        problems: summary.problems.length,
       }
     })
     const now = Date.now()
@@ -57,12 +58,11 @@ export function homePage(state: GatewayState) {
   }
 }
 
-function statsLine(state: GatewayState, name: string) {
-  const indexer = state.index.spaces.get(name)
-  const { items, lastUpdated } = state.index.store.statsOf(name)
+function statsLine(summary: SpaceSummary): string {
+  const { items, lastUpdated, status, problems } = summary
   const parts = [`${items} item${items === 1 ? '' : 's'}`]
-  if (lastUpdated !== undefined) parts.push(`updated ${formatRelative(lastUpdated)}`)
-  if (indexer?.status === 'indexing') parts.push('indexing…')
-  if (indexer?.problems.size) parts.push(`${indexer.problems.size} skipped file(s)`)
-  return { stats: parts.join(' · '), problems: indexer?.problems.size ?? 0 }
+  if (lastUpdated) parts.push(`updated ${formatRelative(Date.parse(lastUpdated))}`)
+  if (status === 'indexing') parts.push('indexing…')
+  if (problems.length) parts.push(`${problems.length} skipped file(s)`)
+  return parts.join(' · ')
 }

@@ -24,31 +24,6 @@ export function itemView(item: Item, spaceTitle: string, now = Date.now()) {
   }
 }
 
-/** A JSON Feed 1.1 item (https://www.jsonfeed.org/version/1.1/), URLs made absolute. */
-export function jsonFeedItem(item: Item, origin: string, html: string) {
-  const absolute = (url: string) => (url.startsWith('/') ? origin + url : url)
-  return {
-    id: item.id,
-    url: absolute(item.url),
-    ...(item.external ? { external_url: absolute(item.external) } : {}),
-    ...(item.title ? { title: item.title } : {}),
-    ...(html ? { content_html: html } : {}),
-    ...(item.text ? { content_text: item.text } : {}),
-    ...(item.summary ? { summary: item.summary } : {}),
-    ...(item.image ? { image: absolute(item.image) } : {}),
-    date_published: new Date(item.date).toISOString(),
-    ...(item.updated !== undefined ? { date_modified: new Date(item.updated).toISOString() } : {}),
-    authors: [{ name: item.author ?? item.space, url: `${origin}/@${item.space}/` }],
-    ...(item.tags.length ? { tags: item.tags } : {}),
-    _syncweb: {
-      space: item.space,
-      kind: item.kind,
-      path: item.path,
-      ...(item.replyTo ? { reply_to: absolute(item.replyTo) } : {}),
-    },
-  }
-}
-
 /** One of eight avatar colours, stable per space name (classes, since the CSP forbids inline styles). */
 export function hueOf(name: string): number {
   let hash = 0

@@ -1,4 +1,5 @@
 import type { Context } from 'hono'
+import { findSpace } from '../../config/config.js'
 import { PublishError, publishStatus, WriteError } from '../../publish.js'
 import type { GatewayEnv, GatewayState } from '../server/state.js'
 import { sendError } from '../errors.js'
@@ -12,7 +13,7 @@ export function postsRoute(state: GatewayState) {
   return async function createPost(c: Context<GatewayEnv>) {
     const fail = (status: 400 | 409 | 500 | 507, code: string, message: string) =>
       sendError(c, { status, code, message, json: true })
-    const me = state.config.spaces.find((s) => s.name === state.config.me)
+    const me = findSpace(state.config, state.config.me)
     if (!me) return fail(409, 'no_me', 'set "me" in the config to the name of your own space')
     let body: unknown
     try {

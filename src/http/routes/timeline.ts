@@ -1,21 +1,20 @@
 import type { Context } from 'hono'
+import { findSpace } from '../../config/config.js'
 import { BoundedCache } from '../../cache.js'
-import type { Page } from '../../index/store.js'
-import { encodeCursor } from '../../index/store.js'
+import type { Page } from '../../index/query.js'
+import { encodeCursor } from '../../index/query.js'
 import { renderPage } from '../../render/templates.js'
 import { atomFeed } from '../../timeline/atom.js'
 import type { GatewayEnv, GatewayState } from '../server/state.js'
 import { sendError } from '../errors.js'
 import { GATEWAY_HEADERS } from '../headers.js'
-import { itemView, jsonFeedItem } from './item-view.js'
+import { itemView } from './item-view.js'
+import { FEED_TITLE, jsonFeed, jsonFeedItem } from '../../timeline/json-feed.js'
 import { parseTimelineParams, type TimelineParams } from '../../timeline/params.js'
-
-const FEED_TITLE = 'syncweb timeline'
 
 /** `/timeline`, `/timeline.json` (JSON Feed 1.1) and `/timeline.xml` (Atom 1.0, RFC 4287). */
 export function timelineRoutes(state: GatewayState) {
-  const spaceTitle = (name: string) =>
-    state.config.spaces.find((s) => s.name === name)?.title ?? name
+  const spaceTitle = (name: string) => findSpace(state.config, name)?.title ?? name
 
   const read = (c: Context<GatewayEnv>, json: boolean) => readTimelineParams(state, c, json)
 
@@ -90,7 +89,7 @@ export function timelineRoutes(state: GatewayState) {
             Object.fromEntries(state.config.spaces.map((s) => [s.name, s.title ?? s.name])),
           ),
           query: keep.toString(),
-          indexing: [...state.index.spaces.values()].some((s) => s.status === 'indexing'),
+          indexing: state.index.indexing,
           me: state.config.me,
           token: state.config.me ? state.token : undefined,
         })
@@ -114,14 +113,13 @@ export function timelineRoutes(state: GatewayState) {
             jsonFeedItem(item, origin, await state.index.htmlOf(item)),
           ),
         )
-        return JSON.stringify({
-          version: 'https://jsonfeed.org/version/1.1',
-          title: FEED_TITLE,
-          home_page_url: origin + withQuery('/timeline', keep),
-          feed_url: origin + withQuery('/timeline.json', keep),
-          ...(page.next ? { next_url: origin + withQuery('/timeline.json', keep, page.next) } : {}),
-          items,
-        })
+        return JSON.stringify(
+          jsonFeed(items, {
+            home: origin + withQuery('/timeline', keep),
+            feed: origin + withQuery('/timeline.json', keep),
+            ...(page.next ? { next: origin + withQuery('/timeline.json', keep, page.next) } : {}),
+          }),
+        )
       })
       return c.body(body, 200, {
         'Content-Type': 'application/feed+json; charset=utf-8',
@@ -166,8 +164,9 @@ export function readTimelineParams(
   json: boolean,
 ): TimelineParams | Response {
   try {
-    return parseTimelineParams(new URL(c.req.url).searchParams, (name) =>
-      state.config.spaces.some((s) => s.name === name),
+    return parseTimelineParams(
+      new URL(c.req.url).searchParams,
+      (name) => findSpace(state.config, name) !== undefined,
     )
   } catch (error) {
     return sendError(c, {

@@ -47,7 +47,7 @@ export class ResolveCache {
     const key = `${space}\0${this.generation(space)}\0${rawPath}`
     const entry = this.#entries.get(key)
     if (!entry) return undefined
-    if (performance.now() - entry.at > TTL_MS || !this.index.spaces.get(space)?.watched) {
+    if (performance.now() - entry.at > TTL_MS || !this.index.isWatched(space)) {
       this.#entries.delete(key)
       return undefined
     }
@@ -55,7 +55,7 @@ export class ResolveCache {
   }
 
   set(space: string, rawPath: string, file: CachedFile, generation: number) {
-    if (generation !== this.generation(space) || !this.index.spaces.get(space)?.watched) return
+    if (generation !== this.generation(space) || !this.index.isWatched(space)) return
     const key = `${space}\0${generation}\0${rawPath}`
     this.#entries.set(key, { ...file, at: performance.now() })
   }

@@ -1,0 +1,68 @@
+import type { Item, ItemKind } from './item.js'
+
+export interface Query {
+  spaces?: ReadonlySet<string>
+  kinds?: ReadonlySet<ItemKind>
+  tag?: string
+  limit: number
+  /** An opaque cursor from a previous page: only items after it in timeline order. */
+  before?: Cursor
+  /** Items dated after this (ms) wait; default: a day from now. */
+  horizon?: number
+}
+
+export interface Cursor {
+  date: number
+  id: string
+}
+
+export interface Page {
+  items: Item[]
+  /** Set when there may be more items after this page. */
+  next?: Cursor
+}
+
+const DAY = 24 * 60 * 60 * 1000
+
+/** Items dated after this wait (a friend's clock ahead, or a post scheduled): a day from now. */
+export function horizonOf(now: number): number {
+  return now + DAY
+}
+
+/**
+ * The one rule of what a query keeps, for pages of the timeline and for `/events` alike: the
+ * filters, and items dated beyond the horizon held back.
+ */
+export function matches(item: Item, query: Omit<Query, 'limit'>, horizon: number): boolean {
+  return (
+    item.date <= horizon &&
+    (!query.spaces || query.spaces.has(item.space)) &&
+    (!query.kinds || query.kinds.has(item.kind)) &&
+    (!query.tag || item.tags.includes(query.tag))
+  )
+}
+
+/** Timeline order: newest first, ties by id (so the order, and cursors, are total). */
+export function compareItems(a: Pick<Item, 'date' | 'id'>, b: Pick<Item, 'date' | 'id'>): number {
+  return b.date - a.date || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0)
+}
+
+export function encodeCursor(cursor: Cursor): string {
+  return Buffer.from(JSON.stringify([cursor.date, cursor.id])).toString('base64url')
+}
+
+/** undefined for anything that is not a cursor we made. */
+export function decodeCursor(text: string): Cursor | undefined {
+  try {
+    const value = JSON.parse(Buffer.from(text, 'base64url').toString('utf8')) as unknown
+    if (
+      Array.isArray(value) &&
+      value.length === 2 &&
+      Number.isFinite(value[0]) &&
+      typeof value[1] === 'string'
+    ) {
+      return { date: value[0] as number, id: value[1] }
+    }
+  } catch {}
+  return undefined
+}

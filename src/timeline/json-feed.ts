@@ -1,0 +1,46 @@
+import type { Item } from '../index/item.js'
+
+/** What the timeline's feeds are called. */
+export const FEED_TITLE = 'syncweb timeline'
+
+/** A JSON Feed 1.1 item (https://www.jsonfeed.org/version/1.1/), URLs made absolute. */
+export function jsonFeedItem(item: Item, origin: string, html: string) {
+  const absolute = (url: string) => (url.startsWith('/') ? origin + url : url)
+  return {
+    id: item.id,
+    url: absolute(item.url),
+    ...(item.external ? { external_url: absolute(item.external) } : {}),
+    ...(item.title ? { title: item.title } : {}),
+    ...(html ? { content_html: html } : {}),
+    ...(item.text ? { content_text: item.text } : {}),
+    ...(item.summary ? { summary: item.summary } : {}),
+    ...(item.image ? { image: absolute(item.image) } : {}),
+    date_published: new Date(item.date).toISOString(),
+    ...(item.updated !== undefined ? { date_modified: new Date(item.updated).toISOString() } : {}),
+    authors: [{ name: item.author ?? item.space, url: `${origin}/@${item.space}/` }],
+    ...(item.tags.length ? { tags: item.tags } : {}),
+    _syncweb: {
+      space: item.space,
+      kind: item.kind,
+      path: item.path,
+      ...(item.replyTo ? { reply_to: absolute(item.replyTo) } : {}),
+    },
+  }
+}
+
+export type JsonFeedItem = ReturnType<typeof jsonFeedItem>
+
+/** A JSON Feed 1.1 document: the one wrapper the route and `syncweb timeline --json` share. */
+export function jsonFeed(
+  items: JsonFeedItem[],
+  links: { home: string; feed?: string; next?: string },
+): Record<string, unknown> {
+  return {
+    version: 'https://jsonfeed.org/version/1.1',
+    title: FEED_TITLE,
+    home_page_url: links.home,
+    ...(links.feed ? { feed_url: links.feed } : {}),
+    ...(links.next ? { next_url: links.next } : {}),
+    items,
+  }
+}

@@ -1,0 +1,82 @@
+import { findSpace, type Config } from '../config/config.js'
+import type { TimelineIndex } from '../index/index.js'
+import type { SpaceState } from '../index/indexer/space-facts.js'
+import { safeHttpUrl } from '../safe-url.js'
+import { normalizeName } from '../spaces/names.js'
+
+/** One entry of whom a space follows, as pages and the API show it. */
+export interface FollowView {
+  name: string
+  title?: string
+  syncthing?: string
+  resilio?: string
+  /** Only ever an http(s) URL that passed safeHttpUrl. */
+  url?: string
+  /** The user's own name for that space, when the user follows it too. */
+  space?: string
+}
+
+/** A space as `/api/spaces` and `syncweb spaces --json` show it (the same fields). */
+export interface SpaceSummary {
+  name: string
+  /** False in the `space` event of a space just unfollowed. */
+  followed: boolean
+  title: string
+  path: string
+  me: boolean
+  online: boolean
+  status: SpaceState['status']
+  degraded?: string
+  /** Why it is offline: "the folder is missing". */
+  offline?: string
+  items: number
+  lastUpdated: string | null
+  files: number
+  follows: FollowView[]
+  problems: SpaceState['problems']
+}
+
+/** A followed space's summary: where it is, whether it is there, what is wrong with it. */
+export function spaceSummary(config: Config, index: TimelineIndex, name: string): SpaceSummary {
+  const settings = findSpace(config, name)
+  const state = index.space(name) ?? { status: 'offline' as const, files: 0, problems: [] }
+  const stats = index.store.statsOf(name)
+  return {
+    name,
+    followed: settings !== undefined,
+    title: settings?.title ?? name,
+    path: settings?.root ?? '',
+    me: config.me === name,
+    online: state.status !== 'offline',
+    status: state.status,
+    ...(state.degraded ? { degraded: state.degraded } : {}),
+    ...(state.offline ? { offline: `the folder ${state.offline}` } : {}),
+    items: stats.items,
+    lastUpdated: stats.lastUpdated !== undefined ? new Date(stats.lastUpdated).toISOString() : null,
+    files: state.files,
+    follows: followsOf(config, state),
+    problems: state.problems,
+  }
+}
+
+/**
+ * Whom a space follows: its follows.json, then its twtxt `# follow =` lines. Names the user
+ * follows too carry `space`, their name here, so pages can link to them. A `url` is kept only
+ * when safeHttpUrl accepts it (the parsers already checked; this is where it becomes a link, so
+ * no other source of follows can bring a `javascript:` one), else the name shows as text.
+ */
+export function followsOf(config: Config, state: SpaceState): FollowView[] {
+  const listed = [
+    ...(state.follows ?? []),
+    ...(state.twtxt?.follows ?? []).map((f) => ({ name: f.nick, url: f.url })),
+  ]
+  const seen = new Set<string>()
+  return listed
+    .filter((f) => !seen.has(f.name.toLowerCase()) && seen.add(f.name.toLowerCase()))
+    .map(({ url: raw, ...f }) => {
+      const url = safeHttpUrl(raw)
+      const local = normalizeName(f.name)
+      const followed = local && findSpace(config, local) ? local : undefined
+      return { ...f, ...(url ? { url } : {}), ...(followed ? { space: followed } : {}) }
+    })
+}
