@@ -17,7 +17,7 @@
  * Keys that change with what they describe make stale entries unreachable; they then age out.
  */
 export class BoundedCache<K, V> {
-  #entries = new Map<K, { value: V; bytes: number }>()
+  #entries = new Map<K, { value: V; bytes: number; used: boolean }>()
   #bytes = 0
 
   constructor(
@@ -37,24 +37,27 @@ export class BoundedCache<K, V> {
   get(key: K): V | undefined {
     const entry = this.#entries.get(key)
     if (!entry) return undefined
-    // Most recently used last: Map keeps insertion order.
-    this.#entries.delete(key)
-    this.#entries.set(key, entry)
+    // Marked, not moved: a hit on the fast path costs no Map churn. Eviction gives a marked
+    // entry a second chance (the CLOCK approximation of least recently used).
+    entry.used = true
     return entry.value
   }
 
-  /** Stores `value`, dropping the least recently used entries to stay under the budget. */
+  /** Stores `value`, dropping entries not used lately to stay under the budget. */
   set(key: K, value: V): void {
     this.delete(key)
     const bytes = this.sizeOf(value) + 64
     // An entry that would take over a quarter of the budget is not worth evicting others for.
     if (bytes > this.maxBytes / 4) return
-    this.#entries.set(key, { value, bytes })
+    this.#entries.set(key, { value, bytes, used: false })
     this.#bytes += bytes
-    for (const [oldest, entry] of this.#entries) {
-      if (this.#bytes <= this.maxBytes) break
+    while (this.#bytes > this.maxBytes) {
+      const [oldest, entry] = this.#entries.entries().next().value!
       this.#entries.delete(oldest)
-      this.#bytes -= entry.bytes
+      if (entry.used) {
+        entry.used = false
+        this.#entries.set(oldest, entry)
+      } else this.#bytes -= entry.bytes
     }
   }
 

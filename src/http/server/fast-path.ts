@@ -2,7 +2,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http'
 import { spaceHeaders } from '../headers.js'
 import { pagePlace, type PageCache } from '../site/page-cache.js'
 import type { ResolveCache } from '../site/resolve-cache.js'
-import { writeBuffer } from '../site/send-file.js'
+import { cannedHeaders, writeCanned } from '../site/send-file.js'
 import { gatewayOrigin } from './host.js'
 import type { Addressed } from './request.js'
 
@@ -26,8 +26,15 @@ export function cachedFileResponder(cache: ResolveCache, pages: PageCache) {
     const hit = cache.get(route.name, route.rawPath)
     if (!hit) return false
     const headers = route.onGatewayOrigin ? onGateway : onSpace
-    if (hit.body && hit.validators && hit.type) {
-      writeBuffer(request, response, hit.body, hit.validators, { contentType: hit.type, headers })
+    const { body, validators, type } = hit
+    if (body && validators && type) {
+      const canned = (hit.canned ??= {})
+      const origin = route.onGatewayOrigin ? 'gateway' : 'space'
+      const made = (canned[origin] ??= cannedHeaders(body, validators, {
+        contentType: type,
+        headers,
+      }))
+      writeCanned(request, response, body, validators, made)
       return true
     }
     const { resolution } = hit
@@ -37,11 +44,12 @@ export function cachedFileResponder(cache: ResolveCache, pages: PageCache) {
       : pagePlace(gatewayOrigin(to.port), '')
     const page = pages.get(resolution.stats, place)
     if (!page) return false
-    writeBuffer(request, response, page.body, page.validators, {
+    page.canned ??= cannedHeaders(page.body, page.validators, {
       contentType: 'text/html; charset=utf-8',
       headers,
       ranges: false,
     })
+    writeCanned(request, response, page.body, page.validators, page.canned)
     return true
   }
 }

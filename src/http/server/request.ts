@@ -1,6 +1,6 @@
 import type { IncomingMessage } from 'node:http'
 import type { Context } from 'hono'
-import { findSpace } from '../../config/config.js'
+import { findSpace, type Config } from '../../config/config.js'
 import { classifyHost, type Addressee } from './host.js'
 import { routeOf, type Route } from './route.js'
 import type { GatewayEnv, GatewayState } from './state.js'
@@ -14,12 +14,40 @@ export interface Addressed {
 const ADDRESSED = Symbol('syncweb.addressed')
 type Tagged = IncomingMessage & { [ADDRESSED]?: Addressed }
 
-function rulesOf(state: GatewayState) {
-  return {
-    isSpace: (name: string) => findSpace(state.config, name) !== undefined,
-    allowedHosts: state.config.allowedHosts,
-    isolation: state.config.isolation,
+interface Rules {
+  isSpace(name: string): boolean
+  allowedHosts: readonly string[]
+  isolation: Config['isolation']
+  /** Host header → whom it names, for the hosts seen lately (a handful in practice). */
+  hosts: Map<string, Addressee | undefined>
+}
+
+// Made once per configuration (a reload is a new one), not once per request.
+const rulesByConfig = new WeakMap<Config, Rules>()
+
+function rulesOf({ config }: GatewayState): Rules {
+  let rules = rulesByConfig.get(config)
+  if (!rules) {
+    rules = {
+      isSpace: (name) => findSpace(config, name) !== undefined,
+      allowedHosts: config.allowedHosts,
+      isolation: config.isolation,
+      hosts: new Map(),
+    }
+    rulesByConfig.set(config, rules)
   }
+  return rules
+}
+
+const MAX_HOSTS = 256
+
+function addresseeOf(header: string | undefined, rules: Rules): Addressee | undefined {
+  if (header === undefined) return undefined
+  if (rules.hosts.has(header)) return rules.hosts.get(header)
+  const to = classifyHost(header, rules)
+  if (rules.hosts.size >= MAX_HOSTS) rules.hosts.clear()
+  rules.hosts.set(header, to)
+  return to
 }
 
 /**
@@ -28,7 +56,7 @@ function rulesOf(state: GatewayState) {
  */
 export function address(request: IncomingMessage, state: GatewayState): Addressed | undefined {
   const rules = rulesOf(state)
-  const to = classifyHost(request.headers.host, rules)
+  const to = addresseeOf(request.headers.host, rules)
   if (!to) return undefined
   const navigation = request.headers['sec-fetch-mode'] === 'navigate'
   const route = routeOf(request.method ?? 'GET', request.url ?? '/', to, navigation, rules)
@@ -44,7 +72,7 @@ export function addressedOf(c: Context<GatewayEnv>, state: GatewayState): Addres
   if (tagged) return tagged
   const url = new URL(c.req.url)
   const rules = rulesOf(state)
-  const to = classifyHost(c.req.header('host') ?? url.host, rules) ?? { kind: 'gateway', port: '' }
+  const to = addresseeOf(c.req.header('host') ?? url.host, rules) ?? { kind: 'gateway', port: '' }
   const navigation = c.req.header('sec-fetch-mode') === 'navigate'
   return { to, route: routeOf(c.req.method, url.pathname + url.search, to, navigation, rules) }
 }

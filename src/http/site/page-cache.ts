@@ -1,10 +1,13 @@
 import type { Stats } from 'node:fs'
 import { BoundedCache } from '../../cache.js'
+import type { CannedHeaders } from './send-file.js'
 
 /** A rendered page as bytes, with the validators it is served with. */
 export interface CachedPage {
   body: Uint8Array
   validators: { etag: string; lastModified: string }
+  /** Its headers, made at first use by the fast path (a page is cached per origin). */
+  canned?: CannedHeaders
 }
 
 // Rendered pages change when the templates do, which is once per process at most.

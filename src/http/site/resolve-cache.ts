@@ -2,6 +2,7 @@ import { BoundedCache } from '../../cache.js'
 import type { TimelineIndex } from '../../index/index.js'
 import type { Listing } from '../../spaces/listing.js'
 import type { Resolution } from '../../spaces/resolve.js'
+import type { CannedHeaders } from './send-file.js'
 
 export interface CachedFile {
   resolution: Resolution
@@ -13,6 +14,8 @@ export interface CachedFile {
   type?: string
   /** A folder's listing (undefined: it was not a folder inside the space when read). */
   listing?: Listing
+  /** Headers of `body`, on the gateway origin and on the space's own, made at first use. */
+  canned?: { gateway?: CannedHeaders; space?: CannedHeaders }
 }
 
 const TTL_MS = 2000

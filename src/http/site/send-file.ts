@@ -80,8 +80,7 @@ export async function sendFile(
       headers['Last-Modified'] = validators.lastModified
       headers['Accept-Ranges'] = 'bytes'
       if (isFresh(request, validators.etag, validators.lastModified)) {
-        delete headers['Content-Type']
-        return new Response(null, { status: 304, headers: stringHeaders(headers) })
+        return new Response(null, { status: 304, headers: notModified(validators.etag) })
       }
       const range = request.headers.range
       if (range && request.method === 'GET' && ifRangeHolds(request, validators)) {
@@ -152,6 +151,39 @@ export function readSpaceFile(target: SpaceFile, maxBytes = SMALL_FILE_BYTES) {
   return readInSpace(target.realRoot, target.file, maxBytes)
 }
 
+/** The headers of a body kept in memory, for its 200 and its 304, computed once. */
+export interface CannedHeaders {
+  ok: Readonly<Record<string, string | number>>
+  notModified: Readonly<Record<string, string>>
+}
+
+export function cannedHeaders(
+  body: Uint8Array,
+  { etag: tag, lastModified }: { etag: string; lastModified: string },
+  options: SendFileOptions,
+): CannedHeaders {
+  return {
+    ok: {
+      ...options.headers,
+      'Content-Type': options.contentType,
+      'Cache-Control': 'no-cache',
+      ETag: tag,
+      'Last-Modified': lastModified,
+      ...(options.ranges === false ? {} : { 'Accept-Ranges': 'bytes' }),
+      'Content-Length': body.byteLength,
+    },
+    notModified: notModified(tag),
+  }
+}
+
+/**
+ * A 304 carries what RFC 9110 §15.4.5 asks of it (ETag, Cache-Control) and nothing else: the
+ * browser keeps the rest from the 200 it revalidates.
+ */
+export function notModified(etag: string): Record<string, string> {
+  return { ETag: etag, 'Cache-Control': 'no-cache' }
+}
+
 /**
  * Answers a whole small file from memory: validators, 304 and HEAD as sendFile does. Ranges
  * go through sendFile (they are rare on small files).
@@ -163,47 +195,28 @@ export function sendBuffer(
   validators: { etag: string; lastModified: string },
   options: SendFileOptions,
 ): Response {
+  const canned = cannedHeaders(body, validators, options)
   if (request.method !== 'HEAD') {
-    writeBuffer(request, response, body, validators, options)
+    writeCanned(request, response, body, validators, canned)
     return RESPONSE_ALREADY_SENT
   }
-  const headers = bufferHeaders(validators, options)
   if (isFresh(request, validators.etag, validators.lastModified)) {
-    delete headers['Content-Type']
-    return new Response(null, { status: 304, headers: stringHeaders(headers) })
+    return new Response(null, { status: 304, headers: canned.notModified })
   }
-  headers['Content-Length'] = body.length
-  return new Response(null, { status: 200, headers: stringHeaders(headers) })
+  return new Response(null, { status: 200, headers: stringHeaders(canned.ok) })
 }
 
-/** A small file from memory, or its 304, written straight to Node's response (GET). */
-export function writeBuffer(
+/** A body from memory, or its 304, written straight to Node's response (GET). */
+export function writeCanned(
   request: IncomingMessage,
   response: ServerResponse,
   body: Uint8Array,
   validators: { etag: string; lastModified: string },
-  options: SendFileOptions,
+  canned: CannedHeaders,
 ): void {
-  const headers = bufferHeaders(validators, options)
   if (isFresh(request, validators.etag, validators.lastModified)) {
-    delete headers['Content-Type']
-    response.writeHead(304, headers).end()
-    return
-  }
-  headers['Content-Length'] = body.length
-  response.writeHead(200, headers).end(body)
-}
-
-function bufferHeaders(
-  { etag: tag, lastModified }: { etag: string; lastModified: string },
-  options: SendFileOptions,
-): Record<string, string | number> {
-  return {
-    ...options.headers,
-    'Content-Type': options.contentType,
-    'Cache-Control': 'no-cache',
-    ETag: tag,
-    'Last-Modified': lastModified,
-    ...(options.ranges === false ? {} : { 'Accept-Ranges': 'bytes' }),
+    response.writeHead(304, canned.notModified).end()
+  } else {
+    response.writeHead(200, canned.ok).end(body)
   }
 }
