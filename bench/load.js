@@ -3,13 +3,16 @@
 import autocannon from 'autocannon'
 import { execFileSync } from 'node:child_process'
 
-let wrk
-try {
-  execFileSync('wrk', ['--version'], { stdio: 'ignore' })
-  wrk = true
-} catch (error) {
-  // wrk --version exits 1 after printing its version: it is there if it ran at all.
-  wrk = error.code !== 'ENOENT'
+// BENCH_LOAD=autocannon (or wrk) picks one, to compare the two on the same machine.
+let wrk = process.env.BENCH_LOAD ? process.env.BENCH_LOAD === 'wrk' : undefined
+if (wrk === undefined) {
+  try {
+    execFileSync('wrk', ['--version'], { stdio: 'ignore' })
+    wrk = true
+  } catch (error) {
+    // wrk --version exits 1 after printing its version: it is there if it ran at all.
+    wrk = error.code !== 'ENOENT'
+  }
 }
 
 export const loadTool = wrk ? 'wrk' : 'autocannon'

@@ -1,5 +1,5 @@
-// npm run bench: the static comparison with sirv (and nginx when present), then the timeline at
-// scale; one report in bench/RESULTS.md.
+// npm run bench: the static comparison with sirv, raw node:http (and nginx when present), then the
+// timeline at scale; one report in bench/RESULTS.md.
 import { cpus, totalmem } from 'node:os'
 import { writeFileSync } from 'node:fs'
 import { benchStatic } from './static.js'
@@ -16,7 +16,7 @@ const report = `# syncweb benchmark results
 \`npm run bench\`, ${new Date().toISOString().slice(0, 10)}, on ${machine}; ${((Date.now() - started) / 1000).toFixed(0)} s in all.
 Targets are those of issues 3 and 6; every server runs on 127.0.0.1 and the load generator on the same 2 cores.
 
-## Static files: syncweb, sirv 3 on node:http, nginx (1 worker)
+## Static files: syncweb, sirv 3 on node:http, raw node:http (res.end), nginx (1 worker)
 
 ${staticTable}
 
