@@ -34,6 +34,6 @@ describe('BoundedCache', () => {
     c.set('a', 'x'.repeat(100))
     c.set('a', 'x'.repeat(100))
     expect(c.size).toBe(1)
-    expect(c.bytes).toBe(164)
+    expect(c.bytes).toBe(166)
   })
 })

@@ -46,7 +46,8 @@ export class BoundedCache<K, V> {
   /** Stores `value`, dropping entries not used lately to stay under the budget. */
   set(key: K, value: V): void {
     this.delete(key)
-    const bytes = this.sizeOf(value) + 64
+    // The key counts too: a page can vary a long path thousands of times.
+    const bytes = this.sizeOf(value) + (typeof key === 'string' ? key.length * 2 : 0) + 64
     // An entry that would take over a quarter of the budget is not worth evicting others for.
     if (bytes > this.maxBytes / 4) return
     this.#entries.set(key, { value, bytes, used: false })

@@ -30,6 +30,7 @@ describe('nesting bounds, before any recursive parser runs', () => {
     )
     // Unclosed emphasis (C pointers) does not nest; neither does code in a fence.
     expect(markdownDepth('int *a; '.repeat(500))).toBe(0)
+    expect(markdownDepth('\\*'.repeat(5000) + 'a*')).toBeLessThan(2)
     expect(markdownDepth('```\n' + '*a '.repeat(500) + ' a*'.repeat(500) + '\n```\n')).toBe(0)
   })
 })

@@ -127,6 +127,10 @@ export function markdownDepth(text: string): number {
     if (!fence) {
       for (; i < end; i++) {
         const ch = text.charCodeAt(i)
+        if (ch === 0x5c /* \\ */) {
+          i++ // an escaped character opens and closes nothing
+          continue
+        }
         if (ch !== 0x2a && ch !== 0x5f && ch !== 0x7e) continue
         let j = i
         while (j < end && text.charCodeAt(j) === ch) j++

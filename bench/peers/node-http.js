@@ -36,7 +36,8 @@ function file(name) {
       ...validators,
       'Content-Length': String(stats.size),
     },
-    notModified: { ...ORIGIN, ...validators },
+    // What syncweb's 304 carries (RFC 9110 §15.4.5): the ETag and Cache-Control.
+    notModified: { ETag: validators.ETag, 'Cache-Control': 'no-cache' },
   }
 }
 

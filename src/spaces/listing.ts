@@ -1,8 +1,7 @@
-import { readdir } from 'node:fs/promises'
-import { join } from 'node:path'
+import { lstat, readdir } from 'node:fs/promises'
+import { basename, join } from 'node:path'
 import { BoundedCache } from '../cache.js'
-import { containedReal } from './resolve.js'
-import { folderPath, openInSpace } from './open.js'
+import { folderPath, openInSpace, statInSpace } from './open.js'
 import { isHiddenName } from './sync-files.js'
 
 export interface ListingEntry {
@@ -51,7 +50,7 @@ const pending = new Map<string, Promise<Order>>()
  * read through that descriptor; undefined when it is not a folder inside the space.
  */
 export async function listFolder(realRoot: string, dir: string): Promise<Listing | undefined> {
-  const opened = await openInSpace(realRoot, dir, { folder: true })
+  const opened = await openInSpace(realRoot, dir, 'folder')
   if (!opened) return undefined
   const { stats, handle, real } = opened
   const version = `${stats.dev}:${stats.ino}:${stats.mtimeMs}`
@@ -77,14 +76,14 @@ async function listingOf(realRoot: string, real: string, version: string, path: 
   const entries: ListingEntry[] = []
   await Promise.all(
     order.shown.map(async (name) => {
-      const found = await containedReal(realRoot, join(real, name))
-      if (!found) return
-      const folder = found.stats.isDirectory()
+      const stats = await entryStats(realRoot, path, join(real, name))
+      if (!stats) return
+      const folder = stats.isDirectory()
       entries.push({
         name,
         type: folder ? 'folder' : 'file',
-        size: folder ? 0 : found.stats.size,
-        modified: found.stats.mtime.toISOString(),
+        size: folder ? 0 : stats.size,
+        modified: stats.mtime.toISOString(),
       })
     }),
   )
@@ -92,6 +91,19 @@ async function listingOf(realRoot: string, real: string, version: string, path: 
     (a, b) => Number(b.type === 'folder') - Number(a.type === 'folder') || byName(a.name, b.name),
   )
   return { entries, total: order.total }
+}
+
+/**
+ * An entry's stats, read through the folder's own descriptor (`path`): a file or folder there
+ * is inside the space. A symlink is shown only when it leads inside, as proven by the opener,
+ * so that not even the size of what it points at outside can be read from a listing.
+ */
+async function entryStats(realRoot: string, path: string, named: string) {
+  const stats = await lstat(join(path, basename(named))).catch(() => undefined)
+  if (!stats) return undefined
+  if (stats.isFile() || stats.isDirectory()) return stats
+  if (!stats.isSymbolicLink()) return undefined
+  return (await statInSpace(realRoot, named))?.stats
 }
 
 function shared(version: string, make: () => Promise<Order>): Promise<Order> {

@@ -1,8 +1,7 @@
 import type { Stats } from 'node:fs'
-import { realpath, stat } from 'node:fs/promises'
 import { extname, join } from 'node:path'
 import { openFolder } from './folder.js'
-import { isInside, isMiss } from './open.js'
+import { statInSpace } from './open.js'
 import { isHiddenName } from './sync-files.js'
 
 /**
@@ -66,28 +65,13 @@ export async function resolveInSpace(root: string, rawPath: string): Promise<Res
 }
 
 /**
- * Looks `candidate` up and returns its real path and stats when it is a regular file or folder
- * inside `realRoot` and not hidden. This decides what a path is; reading it goes through the
- * contained opener (spaces/open.ts), which proves the same again on the open descriptor. Symlinks are followed only to targets inside the real root,
- * and the target's own path is checked for hidden segments too (a link to `.git/config` is a miss).
+ * What a path of the space is, proven on an open descriptor (statInSpace): a regular file or a
+ * folder inside the real root, symlinks followed only to targets inside and never to a hidden
+ * name (a link to `.git/config` is a miss). Its stats are those of what was opened, so even an
+ * ETag cannot tell anything of a file outside the space.
  */
-export async function containedReal(
-  realRoot: string,
-  candidate: string,
-): Promise<{ real: string; stats: Stats } | undefined> {
-  try {
-    const real = await realpath(candidate)
-    if (!isInside(realRoot, real)) return undefined
-    const stats = await stat(real)
-    return stats.isFile() || stats.isDirectory() ? { real, stats } : undefined
-  } catch (error) {
-    if (isMiss(error)) return undefined
-    throw error
-  }
-}
-
 function lookup(realRoot: string, names: string[]) {
-  return containedReal(realRoot, join(realRoot, ...names))
+  return statInSpace(realRoot, join(realRoot, ...names))
 }
 
 function asFile(realRoot: string, found: { real: string; stats: Stats }): Resolution {

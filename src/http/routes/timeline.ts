@@ -28,7 +28,7 @@ export function timelineRoutes(state: GatewayState) {
   // Keyed on what the answer depends on, never on the raw URL: any `?x=N` a page adds would
   // otherwise be a new entry (70 of them took RSS from 0.6 to 7.3 GB); bounded by bytes.
   const cache = new BoundedCache<string, Uint8Array<ArrayBuffer>>(
-    16 * 1024 * 1024,
+    64 * 1024 * 1024,
     (body) => body.byteLength,
   )
   const building = new Map<string, Promise<Uint8Array<ArrayBuffer>>>()

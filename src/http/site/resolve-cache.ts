@@ -19,6 +19,7 @@ export interface CachedFile {
 }
 
 const TTL_MS = 2000
+const MAX_CACHED_PATH = 2048
 // Small files are at most 64 KB: a friend's folder of thousands of them must not fill memory.
 const MAX_BYTES = 64 * 1024 * 1024
 
@@ -59,6 +60,8 @@ export class ResolveCache {
 
   set(space: string, rawPath: string, file: CachedFile, generation: number) {
     if (generation !== this.generation(space) || !this.index.isWatched(space)) return
+    // The resolver refuses longer paths anyway: no need to remember each one.
+    if (rawPath.length > MAX_CACHED_PATH) return
     const key = `${space}\0${generation}\0${rawPath}`
     this.#entries.set(key, { ...file, at: performance.now() })
   }

@@ -5,7 +5,8 @@ import type { SpaceSettings } from '../../config/config.js'
 import { listFolder, type ListingEntry } from '../../spaces/listing.js'
 import { formatDateTime, formatSize } from '../../render/format.js'
 import { renderPage } from '../../render/templates.js'
-import { containedReal, decodeSegments, resolveInSpace } from '../../spaces/resolve.js'
+import { statInSpace } from '../../spaces/open.js'
+import { decodeSegments, resolveInSpace } from '../../spaces/resolve.js'
 import type { GatewayEnv, GatewayState } from '../server/state.js'
 import { prefersJson, sendError } from '../errors.js'
 import { spaceHeaders } from '../headers.js'
@@ -115,7 +116,7 @@ export function spaceSite(state: GatewayState, cache: ResolveCache, pages: PageC
       }
       case 'miss': {
         const { realRoot } = resolution
-        const own = realRoot && (await containedReal(realRoot, join(realRoot, '404.html')))
+        const own = realRoot && (await statInSpace(realRoot, join(realRoot, '404.html')))
         if (realRoot && own && own.stats.isFile()) {
           const options = { status: 404, contentType: 'text/html; charset=utf-8', headers }
           const sent = await sendFile(incoming, outgoing, { realRoot, file: own.real }, options)

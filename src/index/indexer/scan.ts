@@ -61,7 +61,7 @@ export async function walk(realRoot: string, from: string, visit: Visitor): Prom
 function readFolder(realRoot: string, dir: string, visit: Visitor): Dirent[] | undefined {
   const path = join(realRoot, dir)
   try {
-    const opened = openInSpaceSync(realRoot, path, { folder: true })
+    const opened = openInSpaceSync(realRoot, path, 'folder')
     if (!opened) {
       // Not a folder inside the space (any more); or one we may not read, which says so.
       if (dir) accessSync(path, constants.R_OK | constants.X_OK)

@@ -1,5 +1,6 @@
 import { join } from 'node:path'
 import { readInSpaceSync } from '../../spaces/open.js'
+import { bounded } from './bounds.js'
 import { parseFeedFile } from './feed.js'
 import { parseFollows, type Follow } from './follows.js'
 import type { ParseResult, SourceFile } from '../item.js'
@@ -25,7 +26,11 @@ export interface ParsedFile extends ParseResult {
  * Reads (through the contained opener) and parses one file of a space; never throws (a
  * failure is the file's problem). Runs in the parse workers, under their deadline.
  */
-export function readAndParse(
+export function readAndParse(...args: Parameters<typeof parseOne>): ParsedFile {
+  return bounded(parseOne(...args))
+}
+
+function parseOne(
   space: string,
   realRoot: string,
   path: string,
