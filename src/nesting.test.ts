@@ -1,5 +1,12 @@
 import { describe, expect, it } from 'vitest'
-import { jsonDepth, markdownDepth, NestingError, parseJson, yamlDepth } from './nesting.js'
+import {
+  htmlDepth,
+  jsonDepth,
+  markdownDepth,
+  NestingError,
+  parseJson,
+  yamlDepth,
+} from './nesting.js'
 
 describe('nesting bounds, before any recursive parser runs', () => {
   it('measures JSON, skipping brackets inside strings', () => {
@@ -32,5 +39,13 @@ describe('nesting bounds, before any recursive parser runs', () => {
     expect(markdownDepth('int *a; '.repeat(500))).toBe(0)
     expect(markdownDepth('\\*'.repeat(5000) + 'a*')).toBeLessThan(2)
     expect(markdownDepth('```\n' + '*a '.repeat(500) + ' a*'.repeat(500) + '\n```\n')).toBe(0)
+  })
+})
+
+describe('htmlDepth', () => {
+  it('counts open elements, not void ones, implied ends or comments', () => {
+    expect(htmlDepth('<div><p>a<p>b<ul><li>x<li>y</ul><img src=x><br></div>')).toBe(2)
+    expect(htmlDepth('<!-- <div><div><div> -->' + '<b>x</b>'.repeat(1000))).toBe(1)
+    expect(htmlDepth('<b>'.repeat(40_000) + '</i>'.repeat(40_000))).toBe(40_000)
   })
 })

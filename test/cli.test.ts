@@ -84,6 +84,7 @@ describe('follow, unfollow, spaces', () => {
         files: 1,
         follows: [],
         problems: [],
+        problemCount: 0,
       },
     ])
     // The same fields, and values, as the running gateway's /api/spaces.

@@ -77,9 +77,9 @@ export async function listSpaces(configFlag: string | undefined, json: boolean) 
     )
     for (const p of r.problems.slice(0, 5))
       process.stdout.write(`${' '.repeat(width + 2)}skipped ${p.file}: ${p.reason}\n`)
-    if (r.problems.length > 5)
+    if (r.problemCount > 5)
       process.stdout.write(
-        `${' '.repeat(width + 2)}… ${r.problems.length - 5} more (--json lists all)\n`,
+        `${' '.repeat(width + 2)}… ${r.problemCount - 5} more (--json lists up to 1,000)\n`,
       )
   }
 }

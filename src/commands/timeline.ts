@@ -52,9 +52,9 @@ export async function printTimeline(options: TimelineOptions): Promise<number> {
     const summary = spaceSummary(config, index, space.name)
     if (!summary.online)
       process.stderr.write(`@${space.name}: ${summary.offline} (${space.root})\n`)
-    else if (summary.problems.length) {
+    else if (summary.problemCount) {
       process.stderr.write(
-        `@${space.name}: ${summary.problems.length} file(s) skipped; syncweb spaces shows why\n`,
+        `@${space.name}: ${summary.problemCount} file(s) skipped; syncweb spaces shows why\n`,
       )
     }
   }

@@ -1,5 +1,6 @@
 import sanitizeHtml from 'sanitize-html'
 import { decodeHTML } from 'entities'
+import { htmlDepth, NestingError } from '../nesting.js'
 import { safeHttpUrl } from '../safe-url.js'
 
 /**
@@ -9,6 +10,7 @@ import { safeHttpUrl } from '../safe-url.js'
  * `base` is where relative links point: the item's folder under `/@NAME/`.
  */
 export function sanitizeItemHtml(html: string, base: SpaceBase): string {
+  refuseDeepHtml(html)
   return sanitizeHtml(html.trim(), {
     allowedTags: [
       ...sanitizeHtml.defaults.allowedTags.filter((tag) => tag !== 'style'),
@@ -117,6 +119,7 @@ function intoSpace(pathAndQuery: string, space: string): string {
 
 /** The text of an HTML fragment, entities decoded: for `content_text`, summaries and terminals. */
 export function htmlToText(html: string): string {
+  refuseDeepHtml(html)
   const stripped = sanitizeHtml(
     html.replace(/<\/(p|div|li|h[1-6]|blockquote|pre)>|<br\s*\/?>/gi, '$& '),
     {
@@ -126,4 +129,11 @@ export function htmlToText(html: string): string {
     },
   )
   return decodeHTML(stripped).replace(/\s+/g, ' ').trim()
+}
+
+/** How many elements may be open at once in a friend's HTML before it is refused. */
+export const MAX_HTML_NESTING = 256
+
+function refuseDeepHtml(html: string) {
+  if (htmlDepth(html) > MAX_HTML_NESTING) throw new NestingError('HTML', MAX_HTML_NESTING)
 }

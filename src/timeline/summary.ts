@@ -34,12 +34,19 @@ export interface SpaceSummary {
   files: number
   follows: FollowView[]
   problems: SpaceState['problems']
+  /** Skipped files in all (`problems` lists the first 1,000). */
+  problemCount: number
 }
 
 /** A followed space's summary: where it is, whether it is there, what is wrong with it. */
 export function spaceSummary(config: Config, index: TimelineIndex, name: string): SpaceSummary {
   const settings = findSpace(config, name)
-  const state = index.space(name) ?? { status: 'offline' as const, files: 0, problems: [] }
+  const state = index.space(name) ?? {
+    status: 'offline' as const,
+    files: 0,
+    problems: [],
+    problemCount: 0,
+  }
   const stats = index.store.statsOf(name)
   return {
     name,
@@ -56,6 +63,7 @@ export function spaceSummary(config: Config, index: TimelineIndex, name: string)
     files: state.files,
     follows: followsOf(config, state),
     problems: state.problems,
+    problemCount: state.problemCount,
   }
 }
 

@@ -10,10 +10,49 @@ import { originOf, readTimelineParams } from './timeline.js'
 
 const HEARTBEAT_MS = 15_000
 /**
- * Messages a stream may have waiting: a client that does not read while a burst arrives is
- * dropped rather than holding them all in memory (EventSource reconnects by itself).
+ * What a stream may have waiting, in bytes: a client that does not read while a burst arrives
+ * is dropped rather than holding it all in memory (EventSource reconnects by itself). A count
+ * of messages was not enough: ten streams of 4 MB items took the heap to 3 GB.
  */
-const MAX_QUEUE = 10_000
+const MAX_QUEUED_BYTES = 8 * 1024 * 1024
+
+interface Subscriber {
+  origin: string
+  wanted(item: Item): boolean
+  push(event: string, data: string): void
+}
+
+/**
+ * One listener on the index for all streams: a change is serialised once per origin, however
+ * many streams are open, and handed to each that wants it.
+ */
+function eventHub(state: GatewayState) {
+  const streams = new Set<Subscriber>()
+  state.index.on('change', (change: StoreChange) => {
+    if (!streams.size) return
+    const serialised = new Map<string, Map<Item, string>>()
+    const text = (item: Item, origin: string) => {
+      let byItem = serialised.get(origin)
+      if (!byItem) serialised.set(origin, (byItem = new Map()))
+      let data = byItem.get(item)
+      if (data === undefined)
+        byItem.set(item, (data = JSON.stringify(jsonFeedItem(item, origin, item.html))))
+      return data
+    }
+    for (const stream of streams) {
+      for (const item of change.upserted) {
+        if (stream.wanted(item)) stream.push('item', text(item, stream.origin))
+      }
+      for (const id of change.removed) stream.push('remove', id)
+    }
+  })
+  state.index.on('space', (name: string) => {
+    if (!streams.size) return
+    const data = JSON.stringify(spaceSummary(state.config, state.index, name))
+    for (const stream of streams) stream.push('space', data)
+  })
+  return streams
+}
 
 /**
  * `GET /events`: Server-Sent Events. `item` (a new or changed item, as a JSON Feed item),
@@ -21,40 +60,36 @@ const MAX_QUEUE = 10_000
  * proxies and browsers keep the stream open. `space` and `kind` filter like the timeline's.
  */
 export function eventsRoute(state: GatewayState) {
+  const streams = eventHub(state)
   return function events(c: Context<GatewayEnv>) {
     // The idle timeout would close a quiet stream: beat well within it.
     const heartbeat = Math.min(HEARTBEAT_MS, state.config.limits.idleTimeoutMs / 3)
     const params = readTimelineParams(state, c, true)
     if (params instanceof Response) return params
     const { query } = params
-    const origin = originOf(c)
-    const wanted = (item: Item) => matches(item, query, horizonOf(Date.now()))
 
     c.header('Cache-Control', 'no-cache')
     c.header('X-Accel-Buffering', 'no')
     return streamSSE(c, async (stream) => {
       const queue: Array<{ event: string; data: string }> = []
+      let queued = 0
       let wake: (() => void) | undefined
       let open = true
-      const push = (event: string, data: string) => {
-        if (queue.length >= MAX_QUEUE) {
-          open = false
-          // Drop the connection at once (a reader this far behind is not reading at all).
-          c.env?.outgoing?.destroy()
-          stream.abort()
-        } else queue.push({ event, data })
-        wake?.()
+      const subscriber: Subscriber = {
+        origin: originOf(c),
+        wanted: (item) => matches(item, query, horizonOf(Date.now())),
+        push(event, data) {
+          queued += data.length
+          if (queued > MAX_QUEUED_BYTES) {
+            open = false
+            // Drop the connection at once (a reader this far behind is not reading at all).
+            c.env?.outgoing?.destroy()
+            stream.abort()
+          } else queue.push({ event, data })
+          wake?.()
+        },
       }
-      const onChange = (change: StoreChange) => {
-        for (const item of change.upserted) {
-          if (wanted(item)) push('item', JSON.stringify(jsonFeedItem(item, origin, item.html)))
-        }
-        for (const id of change.removed) push('remove', id)
-      }
-      const onSpace = (name: string) =>
-        push('space', JSON.stringify(spaceSummary(state.config, state.index, name)))
-      state.index.on('change', onChange)
-      state.index.on('space', onSpace)
+      streams.add(subscriber)
       stream.onAbort(() => {
         open = false
         wake?.()
@@ -64,6 +99,7 @@ export function eventsRoute(state: GatewayState) {
         while (open) {
           while (queue.length && open) {
             const message = queue.shift()!
+            queued -= message.data.length
             await stream.writeSSE(message)
           }
           if (!open) break
@@ -78,8 +114,7 @@ export function eventsRoute(state: GatewayState) {
           if (timedOut && open) await stream.write(': heartbeat\n\n')
         }
       } finally {
-        state.index.off('change', onChange)
-        state.index.off('space', onSpace)
+        streams.delete(subscriber)
       }
     })
   }

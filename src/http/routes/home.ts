@@ -38,7 +38,7 @@ export function homePage(state: GatewayState) {
           href: f.space ? spaceHref(f.space) : f.url,
         })),
         stats: statsLine(summary),
-        problems: summary.problems.length,
+        problems: summary.problemCount,
       }
     })
     const now = Date.now()
@@ -59,10 +59,10 @@ export function homePage(state: GatewayState) {
 }
 
 function statsLine(summary: SpaceSummary): string {
-  const { items, lastUpdated, status, problems } = summary
+  const { items, lastUpdated, status, problemCount } = summary
   const parts = [`${items} item${items === 1 ? '' : 's'}`]
   if (lastUpdated) parts.push(`updated ${formatRelative(Date.parse(lastUpdated))}`)
   if (status === 'indexing') parts.push('indexing…')
-  if (problems.length) parts.push(`${problems.length} skipped file(s)`)
+  if (problemCount) parts.push(`${problemCount} skipped file(s)`)
   return parts.join(' · ')
 }

@@ -3,8 +3,9 @@ import { titleFromFileName } from '../../index/parsers/fields.js'
 import { postFields } from '../../index/parsers/post.js'
 import { formatDate } from '../../render/format.js'
 import { TaskFailed, type ParsePool } from '../../index/indexer/pool.js'
+import { NestingError } from '../../nesting.js'
 import { renderMarkdown, type RenderedMarkdown } from '../../render/markdown.js'
-import type { PageCache } from './page-cache.js'
+import { fileVersion, type PageCache } from './page-cache.js'
 import { readSpaceFile, type SpaceFile } from './send-file.js'
 
 /** Larger Markdown files are served as they are, not rendered. */
@@ -17,26 +18,36 @@ export const MAX_MARKDOWN_BYTES = 8 * 1024 * 1024
  * the page cache and answered at once the next time.
  */
 export function markdownRenderer(pages: PageCache, pool?: ParsePool) {
-  return async function render(
-    target: SpaceFile,
-    stats: Stats,
-  ): Promise<RenderedMarkdown | Error | undefined> {
-    const failed = pages.failure(stats)
-    if (failed) return failed
+  // Twelve readers opening one page at once share one render.
+  const rendering = new Map<string, Promise<RenderedMarkdown | Error | undefined>>()
+
+  async function render(target: SpaceFile, stats: Stats) {
     const read = await readSpaceFile(target, MAX_MARKDOWN_BYTES)
     if (!read) return undefined
     const source = read.body.toString('utf8')
     try {
       return pool ? await pool.renderPage(source) : renderMarkdown(source)
     } catch (error) {
-      if (
-        !(error instanceof TaskFailed) &&
-        !(error instanceof Error && error.name === 'NestingError')
-      )
-        throw error
+      if (!(error instanceof TaskFailed) && !(error instanceof NestingError)) throw error
       pages.fail(stats, error)
       return error
     }
+  }
+
+  return function renderFile(
+    target: SpaceFile,
+    stats: Stats,
+  ): Promise<RenderedMarkdown | Error | undefined> {
+    const failed = pages.failure(stats)
+    if (failed) return Promise.resolve(failed)
+    const version = `${target.file}|${fileVersion(stats)}`
+    let rendered = rendering.get(version)
+    if (!rendered) {
+      rendered = render(target, stats)
+      rendering.set(version, rendered)
+      void rendered.finally(() => rendering.delete(version)).catch(() => {})
+    }
+    return rendered
   }
 }
 

@@ -4,33 +4,8 @@ import { fileURLToPath } from 'node:url'
 import { Worker } from 'node:worker_threads'
 import type { RenderedMarkdown } from '../../render/markdown.js'
 import type { ParsedFile, ParsedSource } from '../parsers/parse-file.js'
-
-/** What a worker can do: parse files of a space, or render one Markdown source. */
-export type WorkerTask =
-  | {
-      kind: 'parse'
-      space: string
-      root: string
-      maxBytes: number
-      jobs: Array<{ path: string; source: ParsedSource }>
-      /** Send results after this many files (or 50 ms); 1 names the very file that hangs. */
-      flushEvery: number
-    }
-  | { kind: 'page'; source: string }
-  | { kind: 'post-html'; source: string; space: string; path: string }
-
-export interface WorkerRequest {
-  id: number
-  task: WorkerTask
-}
-
-/** Steps done, in order: files of a parse task, or the whole of a render task. */
-export interface WorkerSteps {
-  id: number
-  values: Array<ParsedFile | RenderedMarkdown | string>
-  /** The task failed (a render refused its input): why. */
-  error?: string
-}
+import { Lanes } from './lanes.js'
+import type { WorkerData, WorkerSteps, WorkerTask } from './protocol.js'
 
 /** A task a worker did not finish: too slow, refused, or it died (out of memory). */
 export class TaskFailed extends Error {
@@ -38,6 +13,8 @@ export class TaskFailed extends Error {
     readonly reason: string,
     /** The values of the steps done before the one that failed. */
     readonly done: unknown[],
+    /** For a parse task: the index of the file it was on. */
+    readonly at?: number,
   ) {
     super(reason)
   }
@@ -61,29 +38,47 @@ const IDLE_MS = 5000
 const WORKER_HEAP_MB = 512
 
 interface Pending {
-  request: WorkerRequest
+  id: number
+  task: WorkerTask
+  /** The lane of a parse task: its space. */
+  space?: string
+  /** Values expected from this dispatch, and values from earlier ones (a task that yielded). */
   steps: number
+  offset: number
   done: unknown[]
   resolve: (values: unknown[]) => void
   reject: (error: Error) => void
+  timer?: NodeJS.Timeout
+}
+
+interface Running {
+  worker: Worker
+  /** The index of the file a parse task is on, written by the worker. */
+  progress: Int32Array
 }
 
 /**
  * Worker threads that read, parse and render everything from a friend's folder, so that no
  * file can hold the main thread: marked, yaml and htmlparser2 are each super-linear on some
  * input (a 60 KB post of `a)*` took marked 23 s), and size does not tell which. Only what
- * comes back, plain data, is handled on the main thread. A worker must report progress within
- * `deadlineMs`: one that does not (a file crafted to be slow) is terminated and its task fails
- * with TaskFailed. The workers exit after half an idle second.
+ * comes back, plain data, is handled on the main thread.
+ * - A worker must report progress within `deadlineMs`: one that does not (a file crafted to be
+ *   slow) is terminated, the file it was on fails alone, and the rest goes on.
+ * - Renders someone waits for go first, with one worker more than the cores if all are busy;
+ *   spaces' parse tasks take turns, and a task yields after a time slice (see Lanes).
+ * - The workers exit after a few idle seconds.
  */
 export class ParsePool {
   #script: string
   #size: number
-  #workers: Worker[] = []
+  #workers = new Map<Worker, Running>()
+  /** Workers that have loaded their parsers and wait for work. */
   #idle: Worker[] = []
-  #waiting: Pending[] = []
-  #busy = new Map<Worker, Pending & { timer?: NodeJS.Timeout }>()
+  #lanes = new Lanes<Pending>()
+  #busy = new Map<Worker, Pending>()
   #nextId = 0
+  /** Workers still loading their parsers. */
+  #starting = new Set<Worker>()
   #idleTimer: NodeJS.Timeout | undefined
 
   private constructor(
@@ -110,24 +105,24 @@ export class ParsePool {
     root: string,
     maxBytes: number,
     jobs: Array<{ path: string; source: ParsedSource }>,
-    flushEvery = 64,
   ): Promise<ParsedFile[]> {
     try {
-      const task = { kind: 'parse' as const, space, root, maxBytes, jobs, flushEvery }
-      return (await this.#run(task, jobs.length)) as ParsedFile[]
+      const task = { kind: 'parse' as const, space, root, maxBytes, jobs }
+      return (await this.#run(task, jobs.length, space)) as ParsedFile[]
     } catch (error) {
       if (!(error instanceof TaskFailed)) throw error
       const done = error.done as ParsedFile[]
-      const rest = jobs.slice(done.length)
-      // Results come in batches, so the file that hung is one of the next few: go over them
-      // again with a message per file, and that file fails alone.
-      if (flushEvery > 1 && rest.length > 1) {
-        return [...done, ...(await this.parse(space, root, maxBytes, rest, 1))]
-      }
+      const at = Math.max(error.at ?? done.length, done.length)
+      // Files parsed but not yet reported when the worker was stopped go once more.
+      const between = at > done.length ? jobs.slice(done.length, at) : []
+      const after = jobs.slice(at + 1)
       const failed: ParsedFile = { items: [], problem: `was skipped: ${error.reason}` }
-      const after = rest.slice(1)
-      const more = after.length ? await this.parse(space, root, maxBytes, after) : []
-      return [...done, failed, ...more]
+      return [
+        ...done,
+        ...(between.length ? await this.parse(space, root, maxBytes, between) : []),
+        failed,
+        ...(after.length ? await this.parse(space, root, maxBytes, after) : []),
+      ]
     }
   }
 
@@ -141,43 +136,42 @@ export class ParsePool {
     return (await this.#run({ kind: 'post-html', source, space, path }, 1))[0] as string
   }
 
-  #run(task: WorkerTask, steps: number): Promise<unknown[]> {
+  #run(task: WorkerTask, steps: number, space?: string): Promise<unknown[]> {
     clearTimeout(this.#idleTimer)
     if (steps === 0) return Promise.resolve([])
     return new Promise((resolve, reject) => {
-      this.#waiting.push({
-        request: { id: this.#nextId++, task },
-        steps,
-        done: [],
-        resolve,
-        reject,
-      })
+      const id = this.#nextId++
+      this.#lanes.push({ id, task, space, steps, offset: 0, done: [], resolve, reject }, space)
       this.#pump()
     })
   }
 
   close() {
     clearTimeout(this.#idleTimer)
-    for (const worker of this.#workers) void worker.terminate()
+    for (const worker of this.#workers.keys()) void worker.terminate()
     for (const job of this.#busy.values()) clearTimeout(job.timer)
-    const pending = [...this.#busy.values(), ...this.#waiting]
-    this.#workers = []
+    const pending = [...this.#busy.values(), ...this.#lanes.drain()]
+    this.#workers.clear()
+    this.#starting.clear()
     this.#idle = []
     this.#busy.clear()
-    this.#waiting = []
     for (const job of pending) job.reject(new Error('parse pool closed'))
   }
 
   #pump() {
-    while (this.#waiting.length) {
-      const worker = this.#idle.pop() ?? this.#spawn()
-      if (!worker) return
-      const job = this.#waiting.shift()!
+    while (this.#lanes.size) {
+      const worker = this.#idle.pop()
+      if (!worker) {
+        // Starting workers join #idle once ready, and pump again.
+        while (this.#lanes.size > this.#starting.size && this.#spawn(this.#lanes.urgent));
+        return
+      }
+      const job = this.#lanes.next()!
       this.#busy.set(worker, job)
       this.#arm(worker)
-      worker.postMessage(job.request)
+      worker.postMessage({ id: job.id, task: job.task })
     }
-    if (this.#busy.size === 0) {
+    if (this.#busy.size === 0 && this.#starting.size === 0) {
       this.#idleTimer = setTimeout(() => this.close(), IDLE_MS)
       this.#idleTimer.unref()
     }
@@ -196,38 +190,61 @@ export class ParsePool {
 
   #fail(worker: Worker, reason: string) {
     const job = this.#busy.get(worker)
+    const at = this.#workers.get(worker)?.progress[0]
     clearTimeout(job?.timer)
     this.#busy.delete(worker)
-    this.#workers = this.#workers.filter((w) => w !== worker)
+    this.#workers.delete(worker)
+    this.#starting.delete(worker)
     this.#idle = this.#idle.filter((w) => w !== worker)
     void worker.terminate()
-    job?.reject(new TaskFailed(reason, job.done))
+    if (job) {
+      const index = job.task.kind === 'parse' && at !== undefined ? job.offset + at : undefined
+      job.reject(new TaskFailed(reason, job.done, index))
+    }
     this.#pump()
   }
 
-  #spawn(): Worker | undefined {
-    if (this.#workers.length >= this.#size) return undefined
+  #answered(worker: Worker, { id, values, error, yielded, ready }: WorkerSteps) {
+    if (ready) {
+      this.#starting.delete(worker)
+      this.#idle.push(worker)
+      return this.#pump()
+    }
+    const job = this.#busy.get(worker)
+    if (!job || job.id !== id) return
+    job.done.push(...values)
+    const left = job.steps - (job.done.length - job.offset)
+    if (error === undefined && !yielded && left > 0) return this.#arm(worker)
+    clearTimeout(job.timer)
+    this.#busy.delete(worker)
+    this.#idle.push(worker)
+    if (error !== undefined) job.reject(new TaskFailed(error, job.done))
+    else if (!yielded || left === 0) job.resolve(job.done)
+    else if (job.task.kind === 'parse') {
+      // Its time slice is over: the files left wait for their space's next turn.
+      job.task = { ...job.task, jobs: job.task.jobs.slice(job.task.jobs.length - left) }
+      job.steps = left
+      job.offset = job.done.length
+      this.#lanes.push(job, job.space)
+    }
+    this.#pump()
+  }
+
+  #spawn(urgent: boolean): boolean {
+    if (this.#workers.size >= this.#size + (urgent ? 1 : 0)) return false
+    const progress = new SharedArrayBuffer(4)
     const worker = new Worker(this.#script, {
       resourceLimits: { maxOldGenerationSizeMb: WORKER_HEAP_MB },
+      workerData: { progress } satisfies WorkerData,
     })
     worker.unref()
-    worker.on('message', ({ id, values, error }: WorkerSteps) => {
-      const job = this.#busy.get(worker)
-      if (!job || job.request.id !== id) return
-      job.done.push(...values)
-      if (error === undefined && job.done.length < job.steps) return this.#arm(worker)
-      clearTimeout(job.timer)
-      this.#busy.delete(worker)
-      this.#idle.push(worker)
-      if (error === undefined) job.resolve(job.done)
-      else job.reject(new TaskFailed(error, job.done))
-      this.#pump()
-    })
+    worker.on('message', (steps: WorkerSteps) => this.#answered(worker, steps))
     worker.on('error', (error) => {
       const memory = (error as NodeJS.ErrnoException).code === 'ERR_WORKER_OUT_OF_MEMORY'
       this.#fail(worker, memory ? `it needed over ${WORKER_HEAP_MB} MB to parse` : error.message)
     })
-    this.#workers.push(worker)
-    return worker
+    this.#workers.set(worker, { worker, progress: new Int32Array(progress) })
+    this.#starting.add(worker)
+    return true
   }
 }

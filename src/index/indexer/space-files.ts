@@ -83,8 +83,13 @@ export class SpaceFiles {
 
   /** A file or folder that is gone: it and everything under it. */
   gone(path: string) {
+    const wasFile = this.store.countOf(this.name, path) > 0 || this.facts.hasProblem(path)
     this.forget(path)
-    for (const stored of this.#known()) if (stored.startsWith(path + '/')) this.forget(stored)
+    // Only a folder has anything under it: a sync deleting 100,000 files reports each file,
+    // and looking through every known path for each of them was quadratic.
+    if (wasFile) return
+    const under = path + '/'
+    for (const stored of this.#known()) if (stored.startsWith(under)) this.forget(stored)
   }
 
   /** After a full scan: what it did not see is gone. */

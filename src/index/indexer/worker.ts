@@ -1,24 +1,35 @@
 // A worker thread of the ParsePool: parses files and renders Markdown off the main thread.
-import { parentPort } from 'node:worker_threads'
+import { parentPort, workerData } from 'node:worker_threads'
 import { renderMarkdown } from '../../render/markdown.js'
 import { readAndParse, type ParsedFile } from '../parsers/parse-file.js'
-import type { WorkerRequest, WorkerSteps } from './pool.js'
 import { renderPostHtml } from '../parsers/post.js'
+import {
+  FLUSH_EVERY,
+  FLUSH_MS,
+  SLICE_MS,
+  type WorkerData,
+  type WorkerRequest,
+  type WorkerSteps,
+} from './protocol.js'
 
-const FLUSH_MS = 50
+// Where the pool reads which file this worker is on, should one overrun the deadline.
+const progress = new Int32Array((workerData as WorkerData).progress)
 
 parentPort!.on('message', ({ id, task }: WorkerRequest) => {
-  const send = (values: WorkerSteps['values']) =>
-    parentPort!.postMessage({ id, values } satisfies WorkerSteps)
+  const send = (values: WorkerSteps['values'], yielded = false) =>
+    parentPort!.postMessage({ id, values, ...(yielded ? { yielded } : {}) } satisfies WorkerSteps)
   switch (task.kind) {
     case 'parse': {
       // A message per file cost 100,000 structured clones on a cold start: results go in
       // batches, often enough that the pool's deadline sees progress.
+      const started = performance.now()
       let batch: ParsedFile[] = []
-      let sent = performance.now()
-      for (const job of task.jobs) {
+      let sent = started
+      for (const [i, job] of task.jobs.entries()) {
+        if (i > 0 && performance.now() - started > SLICE_MS) return send(batch, true)
+        Atomics.store(progress, 0, i)
         batch.push(readAndParse(task.space, task.root, job.path, job.source, task.maxBytes))
-        if (batch.length >= task.flushEvery || performance.now() - sent > FLUSH_MS) {
+        if (batch.length >= FLUSH_EVERY || performance.now() - sent > FLUSH_MS) {
           send(batch)
           batch = []
           sent = performance.now()
@@ -44,3 +55,6 @@ function answer(id: number, render: () => WorkerSteps['values'][number]) {
   }
   parentPort!.postMessage({ id, values: [value] } satisfies WorkerSteps)
 }
+
+// Loading the parsers takes a cold worker ~160 ms: the pool starts its deadlines from here.
+parentPort!.postMessage({ ready: true })
