@@ -93,7 +93,7 @@ describe.skipIf(!hasChromium)('the demo in a real browser', () => {
     await page.close()
   })
 
-  it('runs a page fetched under /@NAME/ in an opaque origin (sandbox CSP)', async () => {
+  it('serves /@NAME/ in place to the gateway’s own fetch, with a sandbox CSP', async () => {
     const page = await browser.newPage()
     await page.goto(`http://localhost:${port}/`)
     // The gateway's own page fetches a space document: it is served, not redirected...
