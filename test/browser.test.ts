@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs'
 import { mkdir } from 'node:fs/promises'
 import { join } from 'node:path'
-import { chromium, type Browser } from 'playwright-core'
+import { chromium, type Browser, type Frame, type Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { unlink } from 'node:fs/promises'
 import { ROOT, serveCli, startGateway, tempDir, writeFiles, writeLikeSync } from './helpers.js'
@@ -93,7 +93,7 @@ describe.skipIf(!hasChromium)('the demo in a real browser', () => {
     await page.close()
   })
 
-  it('runs a page fetched under /@NAME/ in an opaque origin (sandbox CSP)', async () => {
+  it('serves /@NAME/ in place to the gateway’s own fetch, with a sandbox CSP', async () => {
     const page = await browser.newPage()
     await page.goto(`http://localhost:${port}/`)
     // The gateway's own page fetches a space document: it is served, not redirected...
@@ -185,6 +185,8 @@ describe.skipIf(!hasChromium)('the live timeline in a real browser', () => {
 describe.skipIf(!hasChromium)('posting from a real browser', () => {
   let browser: Browser
   let port: number
+  /** The same spaces with "isolation": "sandbox": /@NAME/ pages are served in place, sandboxed. */
+  let sandboxPort: number
   let me: string
 
   beforeAll(async () => {
@@ -208,28 +210,14 @@ describe.skipIf(!hasChromium)('posting from a real browser', () => {
       })()
     </script>`
     await writeFiles(dir, { 'ada/index.html': 'ada', 'mallory/index.html': attack })
-    const server = await startGateway(
-      [
-        { name: 'ada', root: me },
-        { name: 'mallory', root: join(dir, 'mallory') },
-      ],
-      { me: 'ada' },
-    )
-    port = server.port
-    // The same spaces with "isolation": "sandbox": mallory's page runs under /@mallory/ in an
-    // opaque origin (Origin: null).
-    sandboxPort = (
-      await startGateway(
-        [
-          { name: 'ada', root: me },
-          { name: 'mallory', root: join(dir, 'mallory') },
-        ],
-        { me: 'ada', isolation: 'sandbox' },
-      )
-    ).port
+    const spaces = [
+      { name: 'ada', root: me },
+      { name: 'mallory', root: join(dir, 'mallory') },
+    ]
+    port = (await startGateway(spaces, { me: 'ada' })).port
+    sandboxPort = (await startGateway(spaces, { me: 'ada', isolation: 'sandbox' })).port
     browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS })
   })
-  let sandboxPort: number
   afterAll(() => browser?.close())
 
   const statusFiles = async () => {
@@ -239,28 +227,96 @@ describe.skipIf(!hasChromium)('posting from a real browser', () => {
       .filter((f) => f.endsWith('.json'))
   }
 
+  /** What mallory's page got from each attempt, once all of them have settled. */
+  const attackResults = (frame: Frame) =>
+    frame.evaluate(() => (window as unknown as { results: Promise<object> }).results)
+
+  /**
+   * Opens a document on the gateway's origin that frames `src`, and returns the frame. The
+   * document is a stylesheet's: it has no CSP of its own, so nothing but the gateway's answer
+   * for `src` decides where the frame runs.
+   */
+  async function framedOnGateway(page: Page, gatewayPort: number, src: string): Promise<Frame> {
+    await page.goto(`http://localhost:${gatewayPort}/_/style.css`)
+    // setContent resolves on the load event, which comes after the frame's own.
+    await page.setContent(`<title>gateway</title><iframe src="${src}"></iframe>`)
+    return (await (await page.$('iframe'))!.contentFrame())!
+  }
+
+  const opened = async (page: Page, url: string) => (await page.goto(url), page.mainFrame())
+
   it('refuses every POST from a space, on its own origin and sandboxed under /@NAME/', async () => {
-    for (const url of [`http://mallory.localhost:${port}/`, `http://localhost:${port}/@mallory/`]) {
+    // Seen from another origin, a JSON POST to the gateway is stopped at its preflight, a text
+    // one reaches the write guard but its answer is hidden, and a no-cors one is opaque.
+    const crossOrigin = { json: 'blocked', text: 'blocked', noCors: 'opaque' }
+    const own = `http://mallory.localhost:${port}/`
+    const inPlace = `http://localhost:${sandboxPort}/@mallory/`
+    const places = [
+      // On its own origin, where /api/posts is a path of mallory's read-only space.
+      { open: (page: Page) => opened(page, own), url: own, relative: 405 },
+      // Framed by a page on the gateway's origin: the frame is sent to mallory.localhost.
+      { open: (page: Page) => framedOnGateway(page, port, '/@mallory/'), url: own, relative: 405 },
+      // "isolation": "sandbox": served in place under /@mallory/, in an opaque origin, where
+      // even the relative POST is cross-origin.
+      { open: (page: Page) => opened(page, inPlace), url: inPlace, relative: 'blocked' },
+      {
+        open: (page: Page) => framedOnGateway(page, sandboxPort, '/@mallory/'),
+        url: inPlace,
+        relative: 'blocked',
+      },
+    ]
+    for (const { open, url, relative } of places) {
       const page = await browser.newPage()
-      // Under /@mallory/ a navigation would be redirected: load it as the gateway's own fetch does.
-      if (url.includes('/@mallory/')) {
-        await page.goto(`http://localhost:${port}/_/style.css`)
-        await page.setContent(`<iframe src="${url}" sandbox="allow-scripts"></iframe>`)
-        await page.waitForTimeout(1500)
-      } else {
-        await page.goto(url)
-        const results = await page.evaluate(
-          () => (window as unknown as { results: Promise<unknown> }).results,
-        )
-        expect(
-          Object.values(results as object).every(
-            (r) => r === 'blocked' || r === 'opaque' || r === 404 || r === 405,
-          ),
-        ).toBe(true)
-      }
+      const frame = await open(page)
+      expect(frame.url()).toBe(url)
+      expect(await attackResults(frame)).toEqual({ ...crossOrigin, relative })
       await page.close()
     }
     expect(await statusFiles()).toEqual([])
+  })
+
+  it('with "isolation": "sandbox", runs /@NAME/ in place, away from the gateway’s storage and page', async () => {
+    const page = await browser.newPage()
+    const probe = () => {
+      const read = (what: () => unknown) => {
+        try {
+          return what()
+        } catch {
+          return 'blocked'
+        }
+      }
+      return {
+        origin: self.origin,
+        cookie: read(() => document.cookie),
+        storage: read(() => localStorage.getItem('secret')),
+        parent: read(() => (parent === window ? 'none' : parent.document.title)),
+      }
+    }
+    // Something of the gateway origin's own, which the probe can read there.
+    await page.goto(`http://localhost:${sandboxPort}/_/style.css`)
+    await page.evaluate(() => {
+      localStorage.setItem('secret', 'gateway')
+      document.cookie = 'secret=gateway'
+    })
+    expect(await page.evaluate(probe)).toEqual({
+      origin: `http://localhost:${sandboxPort}`,
+      cookie: 'secret=gateway',
+      storage: 'gateway',
+      parent: 'none',
+    })
+
+    // A navigation is not sent to mallory.localhost: the page runs under /@mallory/, sandboxed.
+    const res = await page.goto(`http://localhost:${sandboxPort}/@mallory/`)
+    expect(res?.status()).toBe(200)
+    expect(page.url()).toBe(`http://localhost:${sandboxPort}/@mallory/`)
+    const sandboxed = { origin: 'null', cookie: 'blocked', storage: 'blocked' }
+    expect(await page.evaluate(probe)).toEqual({ ...sandboxed, parent: 'none' })
+
+    // Framed by a page on the gateway's origin, it cannot reach into that page either.
+    const frame = await framedOnGateway(page, sandboxPort, '/@mallory/')
+    expect(frame.url()).toBe(`http://localhost:${sandboxPort}/@mallory/`)
+    expect(await frame.evaluate(probe)).toEqual({ ...sandboxed, parent: 'blocked' })
+    await page.close()
   })
 
   it('posts from the compose box on the timeline, and the post appears there', async () => {

@@ -1,4 +1,4 @@
-import { mkdir, rename, rm, unlink, writeFile } from 'node:fs/promises'
+import { appendFile, mkdir, rename, rm, unlink, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { beforeAll, describe, expect, it, vi } from 'vitest'
 import {
@@ -136,11 +136,62 @@ describe('live updates', () => {
   })
 
   it('ignores sync partial files until they are renamed into place', async () => {
-    await writeFile(join(root, 'status/.syncthing.half.json.tmp'), '{"text": "half')
-    await writeFile(join(root, 'status/~syncthing~half2.json.tmp'), '{"text": "half')
-    await new Promise((r) => setTimeout(r, 300))
-    const { body } = await getJson(port, '/api/spaces/live')
-    expect(body.problems).toEqual([])
+    const status = join(root, 'status')
+    // How Syncthing (both spellings) and Resilio Sync name a file while it arrives.
+    const partials = {
+      '.syncthing.arriving-a.json.tmp': 'arriving-a.json',
+      '~syncthing~arriving-b.json.tmp': 'arriving-b.json',
+      'arriving-c.json.!sync': 'arriving-c.json',
+    }
+    const events = openEvents(port, '/events?space=live')
+    await events.connected
+    const timeline = async () =>
+      (await getJson(port, '/timeline.json?space=live&limit=200')).body.items as Array<{
+        id: string
+        content_text?: string
+      }>
+    // Batches of changes are handled in order: once a file written after the partials is in the
+    // timeline and on /events, anything the partials would have caused has happened too.
+    const control = async (name: string) => {
+      await writeLikeSync(join(status, name), JSON.stringify({ text: `control ${name}` }))
+      await vi.waitFor(async () => {
+        expect((await timeline()).map((i) => i.id)).toContain(`live:status/${name}`)
+        expect(events.messages.map((m) => m.data).join('\n')).toContain(`control ${name}`)
+      }, waitOpts)
+      expect(JSON.stringify(await timeline())).not.toContain('partial')
+      expect(events.messages.map((m) => m.data).join('\n')).not.toContain('partial')
+      expect((await getJson(port, '/api/spaces/live')).body.problems).toEqual([])
+    }
+
+    // Half written: not valid JSON yet, so reading it would be a problem.
+    for (const partial of Object.keys(partials))
+      await writeFile(join(status, partial), '{"text": "partial ')
+    await control('control-1.json')
+
+    // Whole, but still under the partial name: reading it would be an item.
+    for (const [partial, final] of Object.entries(partials))
+      await appendFile(join(status, partial), `${final}"}`)
+    await control('control-2.json')
+
+    for (const [partial, final] of Object.entries(partials))
+      await rename(join(status, partial), join(status, final))
+    const arrived = Object.values(partials).map((final) => [
+      `live:status/${final}`,
+      `partial ${final}`,
+    ])
+    await vi.waitFor(async () => {
+      const items = (await timeline()).filter((i) => i.content_text?.startsWith('partial '))
+      expect(items.map((i) => [i.id, i.content_text]).sort()).toEqual(arrived)
+    }, waitOpts)
+    await vi.waitFor(
+      () =>
+        expect(
+          events.messages.filter((m) => m.event === 'item' && m.data.includes('"partial ')),
+        ).toHaveLength(arrived.length),
+      waitOpts,
+    )
+    expect((await getJson(port, '/api/spaces/live')).body.problems).toEqual([])
+    events.close()
   })
 })
 

@@ -166,6 +166,7 @@ describe(`${PAYLOADS.length} XSS payloads in status HTML, status text, Markdown 
     const { parseAtomFeed } = await import('feedsmith')
     const json = (await getJson(port, '/timeline.json?limit=200')).body
     const entries = parseAtomFeed(res.text).entries ?? []
+    expect(json.items.length).toBeGreaterThan(0)
     expect(entries).toHaveLength(json.items.length)
     // Text content (type="text") is shown as text by readers; HTML content must be inert.
     entries.forEach(
