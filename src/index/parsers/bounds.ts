@@ -1,5 +1,4 @@
-import type { Item } from '../item.js'
-import type { ParsedFile } from './parse-file.js'
+import type { Item, ParseResult } from '../item.js'
 import type { TwtxtMeta } from './twtxt.js'
 
 /** An item's text beyond this is cut (a 4 MB status made every `GET /` take seconds). */
@@ -14,7 +13,7 @@ const MAX_FIELD = 4096
  * (a lone surrogate from a JSON `\ud800` made `encodeURIComponent` throw, and `GET /` answer
  * 500), titles and other short fields bounded, text and HTML bounded with a problem that says so.
  */
-export function bounded(result: ParsedFile): ParsedFile {
+export function bounded<T extends ParseResult & { twtxt?: TwtxtMeta }>(result: T): T {
   let cut = 0
   const items = result.items.map((item) => {
     const next = boundedItem(item)
