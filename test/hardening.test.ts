@@ -221,7 +221,10 @@ describe('3 and 4. a folder swapped for a symlink while it is read', () => {
     const swapped = new Promise((resolve) => swapper.on('exit', resolve))
     const agent = new Agent({ keepAlive: true, maxSockets: 16 })
     cleanup(() => agent.destroy())
-    const paths = ['/@racer/d/big.bin', '/@racer/d/small.txt', '/@racer/page.md']
+    // Listings and ETags must not tell an outside file's size either.
+    const paths = ['/@racer/d/big.bin', '/@racer/d/small.txt', '/@racer/page.md', '/@racer/d/']
+    const outsideSize = [`"size":${OUTSIDE.length + 100 * 1024}`, `"size":${OUTSIDE.length}`]
+    const outsidePageTag = `W/"md-${Buffer.byteLength(`# ${OUTSIDE}\n`).toString(16)}-`
     let responses = 0
     let inside200 = 0
     let leaks = 0
@@ -231,19 +234,30 @@ describe('3 and 4. a folder swapped for a symlink while it is read', () => {
       while (running) {
         const path = paths[n % paths.length]!
         const range = n % 2 === 0 ? { Range: 'bytes=0-2047' } : {}
-        const res = await new Promise<{ status: number; body: Buffer }>((resolve, reject) => {
+        const accept = path.endsWith('/') ? { Accept: 'application/json' } : {}
+        const res = await new Promise<{
+          status: number
+          body: Buffer
+          etag: string
+        }>((resolve, reject) => {
           const req = request(
             {
               host: '127.0.0.1',
               port,
               path,
               agent,
-              headers: { Host: `127.0.0.1:${port}`, ...range },
+              headers: { Host: `127.0.0.1:${port}`, ...range, ...accept },
             },
             (r) => {
               const chunks: Buffer[] = []
               r.on('data', (c: Buffer) => chunks.push(c))
-              r.on('end', () => resolve({ status: r.statusCode!, body: Buffer.concat(chunks) }))
+              r.on('end', () =>
+                resolve({
+                  status: r.statusCode!,
+                  body: Buffer.concat(chunks),
+                  etag: String(r.headers.etag ?? ''),
+                }),
+              )
               r.on('error', reject)
             },
           )
@@ -252,7 +266,14 @@ describe('3 and 4. a folder swapped for a symlink while it is read', () => {
         }).catch(() => undefined)
         if (!res) continue
         responses++
-        if (res.body.includes(OUTSIDE) || res.body.includes('oooooooo')) leaks++
+        const text = res.body.toString()
+        if (
+          text.includes(OUTSIDE) ||
+          text.includes('oooooooo') ||
+          outsideSize.some((size) => text.includes(size)) ||
+          res.etag.startsWith(outsidePageTag)
+        )
+          leaks++
         else if (res.status === 200 || res.status === 206) inside200++
       }
     }
@@ -477,4 +498,76 @@ describe.runIf(process.getuid?.() === 0)('a folder inside a space that cannot be
       expect((await problems(port, 'pal'))['locked']).toBeUndefined()
     }, waitOpts)
   })
+})
+
+describe('what an attack on the hardening itself found', () => {
+  it('answers 200 everywhere for lone surrogates in tags and ids, and cuts huge items', async () => {
+    const root = await tempDir()
+    await writeFiles(join(root, 'odd'), {
+      'status/b.json': '{"text":"tag","tags":["x\\udfff"],"date":"2024-01-02T00:00:00Z"}',
+      'status/a.json': '{"id":"a\\ud800b","text":"x","date":"2024-01-01T00:00:00Z"}',
+      'status/huge.json': JSON.stringify({
+        text: '‹'.repeat(1024 * 1024),
+        date: '2024-01-03T00:00:00Z',
+      }),
+    })
+    const server = await serve({ odd: join(root, 'odd') })
+    const { port } = server
+    await vi.waitFor(
+      async () => expect((await getJson(port, '/api/spaces/odd')).body.items).toBe(3),
+      waitOpts,
+    )
+    for (const path of ['/', '/timeline', '/timeline.xml', '/timeline.json']) {
+      expect((await get(port, path)).status, path).toBe(200)
+    }
+    const feed = (await getJson(port, '/timeline.json')).body
+    const huge = feed.items.find((i: any) => i._syncweb.path === 'status/huge.json')
+    expect(huge.content_text.length).toBeLessThanOrEqual(64 * 1024 + 1)
+    expect((await problems(port, 'odd'))['status/huge.json']).toMatch(
+      /shortened: text is kept to 64 KB/,
+    )
+    expect(server.output().stderr).not.toMatch(/URIError|failed/)
+  })
+
+  it(
+    'lets another space’s new file through while one space’s slow files are parsed',
+    { timeout: 90_000 },
+    async () => {
+      const root = await tempDir()
+      // Three spaces of slow files: more parse tasks than workers, each of them seconds long.
+      const slow = '<p><a href="x/y?z=1">link</a> <b>bold</b> text</p>'.repeat(40_000) // ~0.4 s each
+      const slowSpaces: Record<string, string> = {}
+      for (const name of ['slow-a', 'slow-b', 'slow-c']) {
+        slowSpaces[name] = join(root, name)
+        await writeFiles(
+          join(root, name),
+          Object.fromEntries(
+            Array.from({ length: 20 }, (_, i) => [
+              `status/${i}.json`,
+              JSON.stringify({ html: slow + i }),
+            ]),
+          ),
+        )
+      }
+      await writeFiles(join(root, 'quick'), { 'index.html': 'quick' })
+      const server = await serve({ ...slowSpaces, quick: join(root, 'quick') })
+      const { port } = server
+      await vi.waitFor(
+        async () => expect((await getJson(port, '/api/spaces/quick')).body.status).toBe('ready'),
+        waitOpts,
+      )
+      expect((await getJson(port, '/api/spaces/slow-a')).body.status).toBe('indexing')
+      const started = performance.now()
+      await mkdir(join(root, 'quick/status'), { recursive: true })
+      await writeFile(join(root, 'quick/status/new.json'), JSON.stringify({ text: 'made it' }))
+      await vi.waitFor(async () => {
+        const feed = (await getJson(port, '/timeline.json?space=quick')).body
+        expect(feed.items.map((i: any) => i.content_text)).toEqual(['made it'])
+      }, waitOpts)
+      const took = performance.now() - started
+      console.log(`fairness: a new file in another space arrived after ${took.toFixed(0)} ms`)
+      expect(took).toBeLessThan(3000)
+      expect((await getJson(port, '/api/spaces/slow-c')).body.status).toBe('indexing')
+    },
+  )
 })
