@@ -2,16 +2,25 @@ import type { IncomingMessage, ServerResponse } from 'node:http'
 import { spaceHeaders } from '../headers.js'
 import { pagePlace, type PageCache } from '../site/page-cache.js'
 import type { ResolveCache } from '../site/resolve-cache.js'
-import { cannedHeaders, writeCanned } from '../site/send-file.js'
+import { RESPONSE_ALREADY_SENT } from '@hono/node-server/utils/response'
+import {
+  cannedHeaders,
+  sendFile,
+  writeCanned,
+  type SendFileOptions,
+  type SpaceFile,
+} from '../site/send-file.js'
 import { gatewayOrigin } from './host.js'
 import type { Addressed } from './request.js'
 
 /**
- * sirv's speed for what is asked most often: a small file of a space that the resolve cache
- * already holds (bytes, validators and type), or a rendered page the page cache holds, answered
- * on Node's response before Hono builds a Request for it. It serves only what the one route
- * decision already said is a space file; anything else (a miss, a range, HEAD, a query on a
- * Markdown page) returns false and goes to the app, which fills the caches.
+ * sirv's speed for what is asked most often, answered on Node's response before Hono builds a
+ * Request for it: a small file of a space that the resolve cache already holds (bytes,
+ * validators and type), a rendered page the page cache holds, and a larger file the resolve
+ * cache knows, streamed through the contained opener (a Request and its AbortSignal per 1 MB
+ * response cost as much as the response). It serves only what the one route decision already
+ * said is a space file; anything else (a miss, HEAD, a query on a Markdown page) returns false
+ * and goes to the app, which fills the caches. `app` answers a file that is gone meanwhile.
  */
 export function cachedFileResponder(cache: ResolveCache, pages: PageCache) {
   const onGateway = spaceHeaders(true)
@@ -20,13 +29,18 @@ export function cachedFileResponder(cache: ResolveCache, pages: PageCache) {
     request: IncomingMessage,
     response: ServerResponse,
     { to, route }: Addressed,
+    app: (request: IncomingMessage, response: ServerResponse) => unknown,
   ): boolean {
-    if (route.kind !== 'space' || request.method !== 'GET' || request.headers.range !== undefined)
-      return false
+    if (route.kind !== 'space' || request.method !== 'GET') return false
     const hit = cache.get(route.name, route.rawPath)
     if (!hit) return false
     const headers = route.onGatewayOrigin ? onGateway : onSpace
-    const { body, validators, type } = hit
+    const { body, validators, type, resolution } = hit
+    if (resolution.kind === 'file' && type && (!body || request.headers.range !== undefined)) {
+      void streamFile(request, response, resolution, { contentType: type, headers }, app)
+      return true
+    }
+    if (request.headers.range !== undefined) return false
     if (body && validators && type) {
       const canned = (hit.canned ??= {})
       const origin = route.onGatewayOrigin ? 'gateway' : 'space'
@@ -37,7 +51,6 @@ export function cachedFileResponder(cache: ResolveCache, pages: PageCache) {
       writeCanned(request, response, body, validators, made)
       return true
     }
-    const { resolution } = hit
     if (route.search || resolution.kind !== 'file' || !resolution.markdown) return false
     const place = route.onGatewayOrigin
       ? pagePlace('', `/@${route.name}`)
@@ -51,5 +64,28 @@ export function cachedFileResponder(cache: ResolveCache, pages: PageCache) {
     })
     writeCanned(request, response, page.body, page.validators, page.canned)
     return true
+  }
+}
+
+async function streamFile(
+  request: IncomingMessage,
+  response: ServerResponse,
+  target: SpaceFile,
+  options: SendFileOptions,
+  app: (request: IncomingMessage, response: ServerResponse) => unknown,
+) {
+  try {
+    const sent = await sendFile(request, response, target, options)
+    if (sent === undefined) return void app(request, response)
+    if (sent !== RESPONSE_ALREADY_SENT) {
+      sent.headers.forEach((value, name) => response.setHeader(name, value))
+      response.writeHead(sent.status)
+      response.end(Buffer.from(await sent.arrayBuffer()))
+    }
+  } catch (error) {
+    // As the app's onError would: a 500 and a line in the log (EMFILE, EIO…).
+    console.error(`syncweb: ${request.method} ${request.url} failed:`, error)
+    if (!response.headersSent) response.writeHead(500, { 'Content-Type': 'text/plain' })
+    response.end('Something went wrong; the error is in the terminal where syncweb runs.\n')
   }
 }

@@ -56,7 +56,7 @@ export async function startServer(
         )
         return
       }
-      if (!cachedFile(request, response, addressed)) void handle(request, response)
+      if (!cachedFile(request, response, addressed, handle)) void handle(request, response)
     },
   )
   // A client that stops reading (or sending) holds a socket and a file descriptor: drop it.

@@ -10,7 +10,7 @@ export interface CachedFile {
   body?: Buffer
   /** Its ETag and Last-Modified, computed once. */
   validators?: { etag: string; lastModified: string }
-  /** Its Content-Type, when it is served as-is (not rendered Markdown). */
+  /** A file's Content-Type, when it is served as-is (not rendered Markdown). */
   type?: string
   /** A folder's listing (undefined: it was not a folder inside the space when read). */
   listing?: Listing

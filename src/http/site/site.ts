@@ -61,12 +61,11 @@ export function spaceSite(state: GatewayState, cache: ResolveCache, pages: PageC
     const found: CachedFile = {
       resolution,
       ...(listing ? { listing } : {}),
+      ...(resolution.kind === 'file' && !resolution.markdown
+        ? { type: typeOf(resolution.file) }
+        : {}),
       ...(body && resolution.kind === 'file'
-        ? {
-            body,
-            validators: fileValidators(resolution.stats),
-            ...(resolution.markdown ? {} : { type: typeOf(resolution.file) }),
-          }
+        ? { body, validators: fileValidators(resolution.stats) }
         : {}),
     }
     if (resolution.kind !== 'offline') cache.set(space.name, rawPath, found, generation)
