@@ -29,7 +29,7 @@ export function cachedFileResponder(cache: ResolveCache, pages: PageCache) {
     request: IncomingMessage,
     response: ServerResponse,
     { to, route }: Addressed,
-    app: (request: IncomingMessage, response: ServerResponse) => unknown,
+    app: () => void,
   ): boolean {
     if (route.kind !== 'space' || request.method !== 'GET') return false
     const hit = cache.get(route.name, route.rawPath)
@@ -72,11 +72,11 @@ async function streamFile(
   response: ServerResponse,
   target: SpaceFile,
   options: SendFileOptions,
-  app: (request: IncomingMessage, response: ServerResponse) => unknown,
+  app: () => void,
 ) {
   try {
     const sent = await sendFile(request, response, target, options)
-    if (sent === undefined) return void app(request, response)
+    if (sent === undefined) return app()
     if (sent !== RESPONSE_ALREADY_SENT) {
       sent.headers.forEach((value, name) => response.setHeader(name, value))
       response.writeHead(sent.status)

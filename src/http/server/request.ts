@@ -11,8 +11,9 @@ export interface Addressed {
   route: Route
 }
 
-const ADDRESSED = Symbol('syncweb.addressed')
-type Tagged = IncomingMessage & { [ADDRESSED]?: Addressed }
+// Beside the request, not on it: a property of our own on Node's IncomingMessage gives it
+// another shape, and Node's own code then reads requests through slower, megamorphic paths.
+const decided = new WeakMap<IncomingMessage, Addressed>()
 
 interface Rules {
   isSpace(name: string): boolean
@@ -52,7 +53,7 @@ function addresseeOf(header: string | undefined, rules: Rules): Addressee | unde
 
 /**
  * Decides a request on Node's side, before the fast path or Hono see it; undefined when its
- * `Host` is not one the gateway answers (DNS rebinding). The decision stays on the request.
+ * `Host` is not one the gateway answers (DNS rebinding).
  */
 export function address(request: IncomingMessage, state: GatewayState): Addressed | undefined {
   const rules = rulesOf(state)
@@ -60,7 +61,12 @@ export function address(request: IncomingMessage, state: GatewayState): Addresse
   if (!to) return undefined
   const navigation = request.headers['sec-fetch-mode'] === 'navigate'
   const route = routeOf(request.method ?? 'GET', request.url ?? '/', to, navigation, rules)
-  return ((request as Tagged)[ADDRESSED] = { to, route })
+  return { to, route }
+}
+
+/** Keeps the decision for the app, which reads it back with addressedOf. */
+export function remember(request: IncomingMessage, addressed: Addressed): void {
+  decided.set(request, addressed)
 }
 
 /**
@@ -68,7 +74,7 @@ export function address(request: IncomingMessage, state: GatewayState): Addresse
  * (no Node request), the same decision from the Request itself.
  */
 export function addressedOf(c: Context<GatewayEnv>, state: GatewayState): Addressed {
-  const tagged = (c.env?.incoming as Tagged | undefined)?.[ADDRESSED]
+  const tagged = c.env?.incoming && decided.get(c.env.incoming)
   if (tagged) return tagged
   const url = new URL(c.req.url)
   const rules = rulesOf(state)

@@ -7,7 +7,7 @@ import { TimelineIndex } from '../../index/index.js'
 import { indexLimits } from '../../index/indexer/limits.js'
 import { createApp } from '../app.js'
 import type { GatewayState } from './state.js'
-import { address } from './request.js'
+import { address, remember } from './request.js'
 
 export interface RunningServer {
   server: Server
@@ -56,7 +56,12 @@ export async function startServer(
         )
         return
       }
-      if (!cachedFile(request, response, addressed, handle)) void handle(request, response)
+      // The app reads the same decision back (never a second one from a normalised URL).
+      const app = () => {
+        remember(request, addressed)
+        void handle(request, response)
+      }
+      if (!cachedFile(request, response, addressed, app)) app()
     },
   )
   // A client that stops reading (or sending) holds a socket and a file descriptor: drop it.
