@@ -2,14 +2,8 @@ import type { IncomingMessage, ServerResponse } from 'node:http'
 import { spaceHeaders } from '../headers.js'
 import { pagePlace, type PageCache } from '../site/page-cache.js'
 import type { ResolveCache } from '../site/resolve-cache.js'
-import { RESPONSE_ALREADY_SENT } from '@hono/node-server/utils/response'
-import {
-  cannedHeaders,
-  sendFile,
-  writeCanned,
-  type SendFileOptions,
-  type SpaceFile,
-} from '../site/send-file.js'
+import { cannedHeaders, writeCanned } from '../site/send-buffer.js'
+import { streamFile } from '../site/send-file.js'
 import { gatewayOrigin } from './host.js'
 import type { Addressed } from './request.js'
 
@@ -64,28 +58,5 @@ export function cachedFileResponder(cache: ResolveCache, pages: PageCache) {
     })
     writeCanned(request, response, page.body, page.validators, page.canned)
     return true
-  }
-}
-
-async function streamFile(
-  request: IncomingMessage,
-  response: ServerResponse,
-  target: SpaceFile,
-  options: SendFileOptions,
-  app: () => void,
-) {
-  try {
-    const sent = await sendFile(request, response, target, options)
-    if (sent === undefined) return app()
-    if (sent !== RESPONSE_ALREADY_SENT) {
-      sent.headers.forEach((value, name) => response.setHeader(name, value))
-      response.writeHead(sent.status)
-      response.end(Buffer.from(await sent.arrayBuffer()))
-    }
-  } catch (error) {
-    // As the app's onError would: a 500 and a line in the log (EMFILE, EIO…).
-    console.error(`syncweb: ${request.method} ${request.url} failed:`, error)
-    if (!response.headersSent) response.writeHead(500, { 'Content-Type': 'text/plain' })
-    response.end('Something went wrong; the error is in the terminal where syncweb runs.\n')
   }
 }

@@ -1,6 +1,6 @@
 import type { Stats } from 'node:fs'
 import { BoundedCache } from '../../cache.js'
-import type { CannedHeaders } from './send-file.js'
+import type { CannedHeaders } from './send-buffer.js'
 
 /** A rendered page as bytes, with the validators it is served with. */
 export interface CachedPage {

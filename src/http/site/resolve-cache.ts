@@ -2,7 +2,7 @@ import { BoundedCache } from '../../cache.js'
 import type { TimelineIndex } from '../../index/index.js'
 import type { Listing } from '../../spaces/listing.js'
 import type { Resolution } from '../../spaces/resolve.js'
-import type { CannedHeaders } from './send-file.js'
+import type { CannedHeaders } from './send-buffer.js'
 
 export interface CachedFile {
   resolution: Resolution

@@ -1,9 +1,8 @@
-import etag from 'etag'
-import fresh from 'fresh'
 import type { Stats } from 'node:fs'
 import type { IncomingMessage, ServerResponse } from 'node:http'
 import { pipeline } from 'node:stream'
 import { RESPONSE_ALREADY_SENT } from '@hono/node-server/utils/response'
+import { fileValidators, isFresh, notModified, stringHeaders } from './validators.js'
 import parseRange from 'range-parser'
 import { closeSync, createReadStream } from 'node:fs'
 import { openInSpaceSync, readInSpace } from '../../spaces/open.js'
@@ -22,24 +21,6 @@ export interface SendFileOptions {
 export interface SpaceFile {
   realRoot: string
   file: string
-}
-
-/** Strong enough for revalidation, free to compute: size and mtime (jshttp/etag on Stats). */
-export function fileValidators(stats: Stats): { etag: string; lastModified: string } {
-  return { etag: etag(stats), lastModified: stats.mtime.toUTCString() }
-}
-
-/** RFC 9110 §13.1: If-None-Match wins over If-Modified-Since; only GET and HEAD are cached. */
-export function isFresh(
-  request: IncomingMessage,
-  etagValue: string,
-  lastModified: string,
-): boolean {
-  if (request.method !== 'GET' && request.method !== 'HEAD') return false
-  // The common revalidation, a browser sending back the very ETag, without parsing.
-  const { 'if-none-match': tag, 'cache-control': cacheControl } = request.headers
-  if (tag === etagValue && cacheControl === undefined) return true
-  return fresh(request.headers, { etag: etagValue, 'last-modified': lastModified })
 }
 
 /**
@@ -131,10 +112,6 @@ export async function sendFile(
   }
 }
 
-function stringHeaders(headers: Record<string, string | number>): Record<string, string> {
-  return Object.fromEntries(Object.entries(headers).map(([k, v]) => [k, String(v)]))
-}
-
 function ifRangeHolds(
   request: IncomingMessage,
   validators: { etag: string; lastModified: string },
@@ -155,72 +132,30 @@ export function readSpaceFile(target: SpaceFile, maxBytes = SMALL_FILE_BYTES) {
   return readInSpace(target.realRoot, target.file, maxBytes)
 }
 
-/** The headers of a body kept in memory, for its 200 and its 304, computed once. */
-export interface CannedHeaders {
-  ok: Readonly<Record<string, string | number>>
-  notModified: Readonly<Record<string, string>>
-}
-
-export function cannedHeaders(
-  body: Uint8Array,
-  { etag: tag, lastModified }: { etag: string; lastModified: string },
-  options: SendFileOptions,
-): CannedHeaders {
-  return {
-    ok: {
-      ...options.headers,
-      'Content-Type': options.contentType,
-      'Cache-Control': 'no-cache',
-      ETag: tag,
-      'Last-Modified': lastModified,
-      ...(options.ranges === false ? {} : { 'Accept-Ranges': 'bytes' }),
-      'Content-Length': body.byteLength,
-    },
-    notModified: notModified(tag),
-  }
-}
-
 /**
- * A 304 carries what RFC 9110 §15.4.5 asks of it (ETag, Cache-Control) and nothing else: the
- * browser keeps the rest from the 200 it revalidates.
+ * sendFile for the fast path, which has no Hono to turn a Response into bytes: the answers
+ * without a body (304, HEAD, 416) are written here; a file gone meanwhile goes to `gone` (the
+ * app, which answers with the space's 404 page); a failure is a 500 and a line in the log, as
+ * the app's onError would give.
  */
-export function notModified(etag: string): Record<string, string> {
-  return { ETag: etag, 'Cache-Control': 'no-cache' }
-}
-
-/**
- * Answers a whole small file from memory: validators, 304 and HEAD as sendFile does. Ranges
- * go through sendFile (they are rare on small files).
- */
-export function sendBuffer(
+export async function streamFile(
   request: IncomingMessage,
   response: ServerResponse,
-  body: Buffer,
-  validators: { etag: string; lastModified: string },
+  target: SpaceFile,
   options: SendFileOptions,
-): Response {
-  const canned = cannedHeaders(body, validators, options)
-  if (request.method !== 'HEAD') {
-    writeCanned(request, response, body, validators, canned)
-    return RESPONSE_ALREADY_SENT
-  }
-  if (isFresh(request, validators.etag, validators.lastModified)) {
-    return new Response(null, { status: 304, headers: canned.notModified })
-  }
-  return new Response(null, { status: 200, headers: stringHeaders(canned.ok) })
-}
-
-/** A body from memory, or its 304, written straight to Node's response (GET). */
-export function writeCanned(
-  request: IncomingMessage,
-  response: ServerResponse,
-  body: Uint8Array,
-  validators: { etag: string; lastModified: string },
-  canned: CannedHeaders,
-): void {
-  if (isFresh(request, validators.etag, validators.lastModified)) {
-    response.writeHead(304, canned.notModified).end()
-  } else {
-    response.writeHead(200, canned.ok).end(body)
+  gone: () => void,
+): Promise<void> {
+  try {
+    const sent = await sendFile(request, response, target, options)
+    if (sent === undefined) return gone()
+    if (sent !== RESPONSE_ALREADY_SENT) {
+      sent.headers.forEach((value, name) => response.setHeader(name, value))
+      response.writeHead(sent.status)
+      response.end(Buffer.from(await sent.arrayBuffer()))
+    }
+  } catch (error) {
+    console.error(`syncweb: ${request.method} ${request.url} failed:`, error)
+    if (!response.headersSent) response.writeHead(500, { 'Content-Type': 'text/plain' })
+    response.end('Something went wrong; the error is in the terminal where syncweb runs.\n')
   }
 }

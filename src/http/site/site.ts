@@ -14,14 +14,9 @@ import { gatewayOrigin } from '../server/host.js'
 import { MAX_MARKDOWN_BYTES, markdownRenderer, postView } from './markdown-page.js'
 import { markdownValidators, pagePlace, type PageCache } from './page-cache.js'
 import type { CachedFile, ResolveCache } from './resolve-cache.js'
-import {
-  fileValidators,
-  isFresh,
-  readSpaceFile,
-  sendBuffer,
-  sendFile,
-  SMALL_FILE_BYTES,
-} from './send-file.js'
+import { sendBuffer } from './send-buffer.js'
+import { readSpaceFile, sendFile, SMALL_FILE_BYTES } from './send-file.js'
+import { fileValidators, isFresh, notModified } from './validators.js'
 
 /** Where a space request came in: under `/@NAME/` on the gateway, or on `NAME.localhost`. */
 export interface SpaceRequest {
@@ -135,7 +130,7 @@ export function spaceSite(state: GatewayState, cache: ResolveCache, pages: PageC
             'Cache-Control': 'no-cache',
           }
           if (isFresh(incoming, validators.etag, validators.lastModified))
-            return c.body(null, 304, pageHeaders)
+            return c.body(null, 304, notModified(validators.etag))
           const place = pagePlace(gateway, base)
           let page = pages.get(stats, place)
           if (!page) {
