@@ -173,11 +173,8 @@ describe('/timeline.json', () => {
       await getJson(port, new URL(first.next_url).pathname + new URL(first.next_url).search)
     ).body
     expect(ids(second)).toEqual(['dan:status/c.json', 'dan:status/d.json'])
-    const last = (
-      await getJson(port, new URL(second.next_url).pathname + new URL(second.next_url).search)
-    ).body
-    expect(ids(last)).toEqual([])
-    expect(last.next_url).toBeUndefined()
+    // The last page says so: no link to an empty page after it.
+    expect(second.next_url).toBeUndefined()
   })
 
   it.each([

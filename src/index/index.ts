@@ -6,7 +6,8 @@ import type { SpaceState } from './indexer/space-facts.js'
 import { SpaceIndexer } from './indexer/space-indexer.js'
 import type { Item } from './item.js'
 import { PostHtml } from './post-html.js'
-import { Store, type StoreChange } from './store.js'
+import { openIndex } from './store/db.js'
+import { Store, type StoreChange } from './store/store.js'
 
 /**
  * The timeline index: one SpaceIndexer per followed folder, all feeding one Store. The server
@@ -20,13 +21,25 @@ export class TimelineIndex extends EventEmitter<{
   touched: [string]
   progress: []
 }> {
-  readonly store = new Store()
+  readonly store: Store
+  /** How the index was opened, for the log (moved aside, kept in memory…). */
+  readonly notes: string[]
   #spaces = new Map<string, SpaceIndexer>()
   readonly #pool: ParsePool | undefined
   readonly #posts: PostHtml
 
-  constructor(readonly limits: IndexLimits = indexLimits()) {
+  /**
+   * `cacheDir`: where the index is kept between runs (`index.db`); without one it lives in
+   * memory, as for one-shot commands. Throws IndexBusy when another gateway holds it.
+   */
+  constructor(
+    readonly limits: IndexLimits = indexLimits(),
+    { cacheDir }: { cacheDir?: string } = {},
+  ) {
     super()
+    const opened = openIndex(cacheDir)
+    this.store = new Store(opened)
+    this.notes = opened.notes
     this.#pool = ParsePool.create(limits.parseTimeoutMs)
     this.#posts = new PostHtml(this.#pool, limits.maxParseBytes, (item, reason) =>
       this.#spaces.get(item.space)?.facts.problem(item.path, reason),
@@ -58,6 +71,8 @@ export class TimelineIndex extends EventEmitter<{
       void indexer.start()
       this.emit('space', settings.name)
     }
+    // A new index makes its indexes once its first build is over.
+    if (!this.store.built) void this.ready()
   }
 
   /** The spaces it follows, by name. */
@@ -81,20 +96,26 @@ export class TimelineIndex extends EventEmitter<{
     return false
   }
 
-  /** Files scanned so far and spaces done, for progress on stderr. */
-  progress(): { files: number; done: number; spaces: number } {
+  /** Files scanned so far (and read again), spaces done, for progress on stderr. */
+  progress(): { files: number; reread: number; done: number; spaces: number } {
     let files = 0
+    let reread = 0
     let done = 0
     for (const s of this.#spaces.values()) {
       files += s.facts.files
+      reread += s.reread
       if (s.status !== 'indexing') done++
     }
-    return { files, done, spaces: this.#spaces.size }
+    return { files, reread, done, spaces: this.#spaces.size }
   }
 
-  /** Resolves when every space has finished its first scan. */
+  /**
+   * Resolves when every space has finished its first scan, and a new index has made its
+   * indexes (store.finishBuild) after that first build.
+   */
   async ready(): Promise<void> {
     await Promise.all([...this.#spaces.values()].map((s) => s.ready()))
+    await this.store.finishBuild()
   }
 
   /** Workers for work that could stall the main thread; undefined when none can be started. */
@@ -105,6 +126,7 @@ export class TimelineIndex extends EventEmitter<{
   close() {
     for (const indexer of this.#spaces.values()) indexer.stop()
     this.#pool?.close()
+    this.store.close()
   }
 
   /** An item's full HTML (posts render theirs on first use). */

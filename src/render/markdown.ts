@@ -82,13 +82,27 @@ export function inlineText(source: string): string {
 
 const MAX_INLINE = 1000
 
-function textOf(tokens: Token[]): string {
+/**
+ * A Markdown body's plain text (for search and `content_text`) and its first `# heading`:
+ * marked's lexer, no HTML. A body nested too deeply to lex safely is returned as it is.
+ */
+export function markdownText(body: string): { text: string; heading?: string } {
+  if (markdownDepth(body) > MAX_MARKDOWN_NESTING) return { text: body }
+  const tokens = marked.lexer(body)
+  const first = tokens.find((t) => t.type === 'heading' && t.depth === 1)
+  const heading = first && 'tokens' in first ? textOf(first.tokens ?? []).trim() : undefined
+  return { text: decodeHTML(textOf(tokens, '\n')).trim(), ...(heading ? { heading } : {}) }
+}
+
+function textOf(tokens: Token[], blocks = ''): string {
   let text = ''
   for (const token of tokens) {
-    if (token.type === 'html') continue
+    if (token.type === 'html' || token.type === 'space') continue
     if (token.type === 'br') text += ' '
     else if ('tokens' in token && token.tokens?.length) text += textOf(token.tokens)
+    else if ('items' in token && Array.isArray(token.items)) text += textOf(token.items, blocks)
     else if ('text' in token && typeof token.text === 'string') text += token.text
+    text += blocks
   }
   return text
 }

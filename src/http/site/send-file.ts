@@ -5,7 +5,8 @@ import { RESPONSE_ALREADY_SENT } from '@hono/node-server/utils/response'
 import { fileValidators, isFresh, notModified, stringHeaders } from './validators.js'
 import parseRange from 'range-parser'
 import { closeSync, createReadStream } from 'node:fs'
-import { openInSpaceSync, readInSpace } from '../../spaces/open.js'
+import { openInSpaceSync } from '../../spaces/open.js'
+import { readInSpace } from '../../spaces/read.js'
 
 export interface SendFileOptions {
   contentType: string

@@ -18,6 +18,10 @@ export class FeedChoice {
     return path === this.alternate || ROOT_FEEDS.includes(path)
   }
 
+  present(): string[] {
+    return [...this.#present]
+  }
+
   add(path: string) {
     this.#present.add(path)
   }

@@ -2,7 +2,8 @@ import type { Item } from '../item.js'
 import type { Follow } from '../parsers/follows.js'
 import type { ParsedFile, ParsedSource } from '../parsers/parse-file.js'
 import type { TwtxtMeta } from '../parsers/twtxt.js'
-import type { Store } from '../store.js'
+import type { FileFacts, StoredFile } from '../store/files.js'
+import type { Store } from '../store/store.js'
 import type { IndexLimits } from './limits.js'
 
 export type SpaceStatus = 'indexing' | 'ready' | 'offline'
@@ -26,99 +27,97 @@ export interface SpaceState {
 }
 
 /**
+ * Pages, the API and /events read a space's problems often: a folder of 100,000 broken files
+ * made each /api/spaces 14 MB and 200 ms. They get the first few, sorted, and the count.
+ */
+export const MAX_SHOWN_PROBLEMS = 1000
+
+/**
  * What a space's files say about it, besides its items: its status, the files skipped and
- * why, whom it follows, its twtxt metadata. Kept by its SpaceIndexer, read as a snapshot.
+ * why (kept in the index, with the file they belong to), whom it follows, its twtxt metadata
+ * and the feed its home page names (kept in the index too, so that a restart that reads no
+ * unchanged file still knows them).
  */
 export class SpaceFacts {
   status: SpaceStatus = 'indexing'
   degraded: string | undefined
   offline: string | undefined
   files = 0
-  #problems = new Map<string, string>()
+  /** The feed the root index.html names. */
+  alternate: string | undefined
   #follows: Follow[] | undefined
   #twtxt: TwtxtMeta | undefined
 
-  reset() {
-    this.#problems.clear()
-    this.#follows = this.#twtxt = undefined
-    this.files = 0
+  constructor(
+    readonly space: string,
+    readonly store: Store,
+  ) {}
+
+  /** What the index remembers from the last run. */
+  load() {
+    for (const { facts } of this.store.files.facts(this.space)) this.#apply(facts)
   }
 
-  /** Sets (or, with undefined, clears) the problem of a path. */
+  /** Sets (or, with undefined, clears) the problem of a folder (files get theirs with record). */
   problem(path: string, reason: string | undefined) {
-    if (reason) this.#problems.set(path, reason)
-    else this.#problems.delete(path)
-  }
-
-  hasProblem(path: string): boolean {
-    return this.#problems.has(path)
-  }
-
-  problemPaths(): string[] {
-    return [...this.#problems.keys()]
+    this.store.files.setProblem(this.space, path, reason)
   }
 
   forget(path: string) {
-    this.#problems.delete(path)
     if (path === 'follows.json') this.#follows = undefined
+    if (path === 'twtxt.txt') this.#twtxt = undefined
+    if (path === 'index.html' || path === 'index.htm') this.alternate = undefined
   }
 
   /**
-   * Takes in one file's parse result: its problem, what it says about the space, and the items
-   * to store. A space that floods the timeline keeps its newest items from this file, and says
-   * so (limits.maxItemsPerSpace).
+   * Takes in one file's parse result: what it says about the space, the items to store, and
+   * the record the index keeps of the file. A space that floods the timeline keeps its newest
+   * items from this file, and says so (limits.maxItemsPerSpace).
    */
   record(
     path: string,
     source: ParsedSource,
     result: ParsedFile,
-    store: Store,
     { maxItemsPerSpace: max }: IndexLimits,
-    space: string,
-  ): { items?: Item[]; alternate?: string } {
-    this.problem(path, result.problem)
-    if (source === 'follows') {
-      this.#follows = result.follows
-      return {}
+  ): { items: Item[]; record: StoredFile | undefined } {
+    const facts: FileFacts =
+      source === 'follows'
+        ? { ...(result.follows ? { follows: result.follows } : {}) }
+        : source === 'home'
+          ? { alternate: result.alternate ?? null }
+          : result.twtxt
+            ? { twtxt: result.twtxt }
+            : {}
+    if (source === 'follows') this.#follows = result.follows
+    this.#apply(facts)
+    let { items, problem } = result
+    const room = max - (this.store.countOf(this.space) - this.store.countOf(this.space, path))
+    if (items.length > room) {
+      const kept = Math.max(0, room)
+      problem = `${kept} of its ${items.length} items are in the timeline: the space reached limits.maxItemsPerSpace (${max})`
+      items = [...items].sort((a, b) => b.date - a.date).slice(0, kept)
     }
-    if (source === 'home') return { alternate: result.alternate ?? undefined }
-    if (result.twtxt) this.#twtxt = result.twtxt
-    const items = result.items
-    const room = max - (store.countOf(space) - store.countOf(space, path))
-    if (items.length <= room) return { items }
-    const kept = Math.max(0, room)
-    this.problem(
-      path,
-      `${kept} of its ${items.length} items are in the timeline: the space reached limits.maxItemsPerSpace (${max})`,
-    )
-    return { items: [...items].sort((a, b) => b.date - a.date).slice(0, kept) }
+    const record = result.version && { ...result.version, ...(problem ? { problem } : {}), facts }
+    return { items, record }
   }
 
   snapshot(): SpaceState {
+    const { problems, count } = this.store.files.problems(this.space, MAX_SHOWN_PROBLEMS)
     return {
       status: this.status,
       ...(this.degraded ? { degraded: this.degraded } : {}),
       ...(this.status === 'offline' && this.offline ? { offline: this.offline } : {}),
       files: this.files,
-      problems: firstProblems(this.#problems),
-      problemCount: this.#problems.size,
+      problems,
+      problemCount: count,
       ...(this.#follows ? { follows: this.#follows } : {}),
       ...(this.#twtxt ? { twtxt: this.#twtxt } : {}),
     }
   }
-}
 
-/**
- * Pages, the API and /events read a space's problems often: a folder of 100,000 broken files
- * made each /api/spaces 14 MB and 200 ms. They get the first few, sorted, and the count.
- */
-export const MAX_SHOWN_PROBLEMS = 1000
-
-function firstProblems(problems: Map<string, string>) {
-  const shown: Array<{ file: string; reason: string }> = []
-  for (const [file, reason] of problems) {
-    if (shown.length >= MAX_SHOWN_PROBLEMS) break
-    shown.push({ file, reason })
+  #apply(facts: FileFacts) {
+    if (facts.follows) this.#follows = facts.follows
+    if (facts.twtxt) this.#twtxt = facts.twtxt
+    if (facts.alternate !== undefined) this.alternate = facts.alternate ?? undefined
   }
-  return shown.sort((a, b) => (a.file < b.file ? -1 : 1))
 }

@@ -1,8 +1,9 @@
-import { statSync } from 'node:fs'
+import { statSync, type Stats } from 'node:fs'
 import { join } from 'node:path'
+import type { FileVersion } from '../../spaces/read.js'
 import type { ParsedFile } from '../parsers/parse-file.js'
 import { sourceOf } from '../parsers/sources.js'
-import type { Store } from '../store.js'
+import type { Store } from '../store/store.js'
 import { FeedChoice } from './feeds.js'
 import type { IndexLimits } from './limits.js'
 import { FileParser, type ParseJob } from './parse-files.js'
@@ -12,13 +13,17 @@ import type { SpaceFacts } from './space-facts.js'
 type Job = ParseJob & { ticket: number }
 
 /**
- * What each file of one space contributes: which parser it goes to, its items in the store, what
- * it says about the space in its facts; and what leaves with it when it goes. Parses run in the
- * workers; a result that arrives after a newer parse (or the removal) of its file is dropped.
+ * What each file of one space contributes: which parser it goes to, its items and page in the
+ * store, what it says about the space in its facts; and what leaves with it when it goes. A
+ * file the index holds in the same version (size, mtime, inode) is not read again. Parses run
+ * in the workers; a result that arrives after a newer parse (or the removal) of its file is
+ * dropped.
  */
 export class SpaceFiles {
   /** The space's real root while it is online. */
   real: string | undefined
+  /** Files read again since the space came online (the rest were known, unchanged). */
+  reread = 0
   #feeds = new FeedChoice()
   #tickets = new Map<string, number>()
   #ticket = 0
@@ -33,11 +38,13 @@ export class SpaceFiles {
     readonly scanning: () => boolean,
   ) {}
 
-  /** Starts over (the folder went away or was replaced): pending results are dropped. */
+  /** Starts over (the folder came back, or was replaced): pending results are dropped. */
   reset(real: string | undefined) {
     this.real = real
+    this.reread = 0
     this.#tickets = new Map()
     this.#feeds.clear()
+    this.#feeds.alternate = this.facts.alternate
   }
 
   parser(): FileParser<Job> {
@@ -48,14 +55,17 @@ export class SpaceFiles {
         jobs.forEach((job, i) => {
           if (this.#tickets.get(job.path) === job.ticket) this.#record(job, results[i]!, quiet)
         })
-      // A sync delivering thousands of files at once: append and sort once, not per file.
-      if (jobs.length > 16) this.store.bulk(record)
+      // A sync delivering thousands of files at once: one transaction, not one per file.
+      if (jobs.length > 1) this.store.bulk(record)
       else record()
     })
   }
 
-  /** A file found or changed: parsed, or (a feed) kept in mind until feeds are chosen. */
-  async consider(path: string, parser: FileParser<Job>) {
+  /**
+   * A file found or changed: parsed, unless the index holds it in this very version (`known`,
+   * from a full scan; else asked of the index), or (a feed) kept in mind until feeds are chosen.
+   */
+  async consider(path: string, parser: FileParser<Job>, known?: Map<string, FileVersion>) {
     if (this.#feeds.isFeed(path)) {
       this.#feeds.add(path)
       if (!this.scanning()) await this.chooseFeed(path)
@@ -63,19 +73,28 @@ export class SpaceFiles {
     }
     const source = sourceOf(path)
     if (!source || source === 'feed') return
+    if (this.#unchanged(path, known)) return
+    this.reread++
     this.#tickets.set(path, ++this.#ticket)
     await parser.add({ path, source, ticket: this.#ticket })
   }
 
-  /** Parses the one feed to index, when that changed (or `changed` is it). */
+  /**
+   * Parses the one feed to index when that changed (or `changed` is it), and forgets the
+   * others: a restart remembers which one it was only through the index.
+   */
   async chooseFeed(changed?: string) {
     const real = this.real
     if (!real) return
     const exists = (path: string) => statSync(join(real, path), { throwIfNoEntry: false })?.isFile()
     const { dropped, parse } = this.#feeds.choose((path) => exists(path) === true, changed)
     if (dropped) this.forget(dropped)
-    if (!parse) return
+    for (const other of this.#feeds.present()) {
+      if (other !== this.#feeds.active && this.store.files.has(this.name, other)) this.forget(other)
+    }
+    if (!parse || (parse !== changed && this.#unchanged(parse))) return
     const parser = this.parser()
+    this.reread++
     this.#tickets.set(parse, ++this.#ticket)
     await parser.add({ path: parse, source: 'feed', ticket: this.#ticket })
     await parser.done()
@@ -83,24 +102,21 @@ export class SpaceFiles {
 
   /** A file or folder that is gone: it and everything under it. */
   gone(path: string) {
-    const wasFile = this.store.countOf(this.name, path) > 0 || this.facts.hasProblem(path)
-    this.forget(path)
-    // Only a folder has anything under it: a sync deleting 100,000 files reports each file,
-    // and looking through every known path for each of them was quadratic.
-    if (wasFile) return
-    const under = path + '/'
-    for (const stored of this.#known()) if (stored.startsWith(under)) this.forget(stored)
+    if (this.store.files.has(this.name, path)) return this.forget(path)
+    // Only a folder has anything under it, and the index finds it by prefix.
+    for (const stored of this.store.files.under(this.name, path)) this.forget(stored)
   }
 
   /** After a full scan: what it did not see is gone. */
   forgetUnseen(seen: Set<string>) {
-    for (const stored of this.#known()) if (!seen.has(stored)) this.forget(stored)
+    for (const stored of this.store.files.paths(this.name))
+      if (!seen.has(stored)) this.forget(stored)
   }
 
   forget(path: string) {
     this.#tickets.delete(path)
     this.facts.forget(path)
-    this.store.setFile(this.name, path, [])
+    this.store.forget(this.name, path)
     const home = path === 'index.html' || path === 'index.htm'
     if (home || this.#feeds.isFeed(path)) {
       if (home) this.#feeds.alternate = undefined
@@ -109,16 +125,38 @@ export class SpaceFiles {
     }
   }
 
-  #known(): string[] {
-    return [...this.store.pathsOf(this.name), ...this.facts.problemPaths()]
+  #unchanged(path: string, known?: Map<string, FileVersion>): boolean {
+    const was = known ? known.get(path) : this.store.files.version(this.name, path)
+    if (!was || !this.real) return false
+    const now = statOrNothing(join(this.real, path))
+    return (
+      now !== undefined &&
+      now.size === was.size &&
+      now.mtimeMs === was.mtimeMs &&
+      now.ino === was.ino
+    )
   }
 
   #record({ path, source }: Job, result: ParsedFile, quiet: boolean) {
-    const { store, limits, name } = this
-    const { items, alternate } = this.facts.record(path, source, result, store, limits, name)
+    const { items, record } = this.facts.record(path, source, result, this.limits)
+    this.store.setFile(this.name, path, items, {
+      quiet,
+      record: record ?? null,
+      page: result.page ?? null,
+    })
+    // A file that could not even be opened as one has no version to keep, but still a reason.
+    if (!record && result.problem) this.facts.problem(path, result.problem)
     if (source === 'home') {
-      this.#feeds.alternate = alternate
+      this.#feeds.alternate = this.facts.alternate
       if (!this.scanning()) void this.chooseFeed(path)
-    } else if (items) store.setFile(name, path, items, { quiet })
+    }
+  }
+}
+
+function statOrNothing(path: string): Stats | undefined {
+  try {
+    return statSync(path)
+  } catch {
+    return undefined
   }
 }

@@ -2,7 +2,7 @@ import { EventEmitter } from 'node:events'
 import { lstatSync, type Stats } from 'node:fs'
 import { join } from 'node:path'
 import type { SpaceSettings } from '../../config/config.js'
-import type { Store } from '../store.js'
+import type { Store } from '../store/store.js'
 import { indexLimits, type IndexLimits } from './limits.js'
 import type { ParsePool } from './pool.js'
 import { ChangeQueue } from './queue.js'
@@ -26,7 +26,7 @@ export class SpaceIndexer extends EventEmitter<{
   /** Something in the folder changed (any path the watcher saw, or the folder itself). */
   touched: []
 }> {
-  readonly facts = new SpaceFacts()
+  readonly facts: SpaceFacts
   #watcher: TreeWatcher | undefined
   #root: RootCheck
   #queue = new ChangeQueue((batch) => this.#changes(batch))
@@ -42,6 +42,9 @@ export class SpaceIndexer extends EventEmitter<{
     readonly pool?: ParsePool,
   ) {
     super()
+    this.facts = new SpaceFacts(settings.name, store)
+    // What the index remembers of the space from the last run, until its files say otherwise.
+    this.facts.load()
     this.#root = new RootCheck(
       settings.root,
       (root) => this.#rooted(root),
@@ -62,6 +65,11 @@ export class SpaceIndexer extends EventEmitter<{
   /** True while every change in the folder is being reported: caches of its files may trust it. */
   get watched(): boolean {
     return this.#watcher !== undefined && !this.facts.degraded && this.status !== 'offline'
+  }
+
+  /** Files read again since the folder came online; the rest the index knew, unchanged. */
+  get reread(): number {
+    return this.#files.reread
   }
 
   state(): SpaceState {
@@ -98,7 +106,11 @@ export class SpaceIndexer extends EventEmitter<{
     this.emit('status')
   }
 
-  /** The folder went away, came back, or was replaced by another one: start over. */
+  /**
+   * The folder went away, came back, or was replaced by another one: start over. A folder that
+   * is missing keeps its items (the friend's disk is unplugged, not their posts deleted); one
+   * that comes back is walked, and only the files that changed meanwhile are read again.
+   */
   async #rooted(root: Root) {
     if (this.#stopped) return
     this.#watcher?.close()
@@ -106,10 +118,6 @@ export class SpaceIndexer extends EventEmitter<{
     this.#queue.clear()
     this.#generation++
     this.emit('touched')
-    if (this.#files.real) {
-      this.store.dropSpace(this.name)
-      this.facts.reset()
-    }
     this.#files.reset('real' in root ? root.real : undefined)
     if ('problem' in root) {
       this.facts.offline = root.problem
@@ -170,11 +178,13 @@ export class SpaceIndexer extends EventEmitter<{
     const generation = this.#generation
     const seen = new Set<string>()
     const parser = this.#files.parser()
+    // A full scan asks the index for every file's version at once, not file by file.
+    const known = full ? this.store.files.versions(this.name) : undefined
     await walk(real, from, {
       folder: (dir) => this.#watcher?.add(dir),
       file: (path) => {
         seen.add(path)
-        return this.#files.consider(path, parser)
+        return this.#files.consider(path, parser, known)
       },
       folderProblem: (dir, reason) => {
         if (reason) seen.add(dir)

@@ -1,4 +1,5 @@
 import type { Item, ParseResult } from '../item.js'
+import type { PageText } from '../store/store.js'
 import type { TwtxtMeta } from './twtxt.js'
 
 /** An item's text beyond this is cut (a 4 MB status made every `GET /` take seconds). */
@@ -13,7 +14,9 @@ const MAX_FIELD = 4096
  * (a lone surrogate from a JSON `\ud800` made `encodeURIComponent` throw, and `GET /` answer
  * 500), titles and other short fields bounded, text and HTML bounded with a problem that says so.
  */
-export function bounded<T extends ParseResult & { twtxt?: TwtxtMeta }>(result: T): T {
+export function bounded<T extends ParseResult & { twtxt?: TwtxtMeta; page?: PageText }>(
+  result: T,
+): T {
   let cut = 0
   const items = result.items.map((item) => {
     const next = boundedItem(item)
@@ -29,6 +32,14 @@ export function bounded<T extends ParseResult & { twtxt?: TwtxtMeta }>(result: T
     items,
     ...(problem ? { problem: wellFormed(problem) } : {}),
     ...(result.twtxt ? { twtxt: boundedMeta(result.twtxt) } : {}),
+    ...(result.page
+      ? {
+          page: {
+            ...(result.page.title ? { title: short(result.page.title) } : {}),
+            text: wellFormed(result.page.text.slice(0, MAX_ITEM_TEXT)),
+          },
+        }
+      : {}),
   }
 }
 
@@ -67,12 +78,14 @@ function short(value: string): string {
   return wellFormed(value.length > MAX_FIELD ? value.slice(0, MAX_FIELD) : value)
 }
 
-// A surrogate that is not half of a pair (with the `u` flag a pair is one code point, so only a
-// lone half matches): dropped, as XML and URLs have no place for one.
-const LONE_SURROGATE = /[\uD800-\uDFFF]/gu
+// What no reader can use: a surrogate that is not half of a pair (with the `u` flag a pair is
+// one code point, so only a lone half matches), and control characters but tab, LF and CR
+// (search marks matches with two of them).
+const UNUSABLE = /[\uD800-\uDFFF\0-\x08\x0B\x0C\x0E-\x1F]/gu
+const CONTROL = /[\0-\x08\x0B\x0C\x0E-\x1F]/
 
 function wellFormed(value: string): string {
-  return value.isWellFormed() ? value : value.replace(LONE_SURROGATE, '')
+  return value.isWellFormed() && !CONTROL.test(value) ? value : value.replace(UNUSABLE, '')
 }
 
 // ES2024, in Node since 20; our `lib` is ES2023 so that nothing newer than Node 20 slips in.

@@ -1,10 +1,12 @@
 import { join } from 'node:path'
-import { readInSpaceSync } from '../../spaces/open.js'
+import { readInSpaceSync, type FileVersion } from '../../spaces/read.js'
+import type { PageText } from '../store/store.js'
 import { bounded } from './bounds.js'
 import { parseFeedFile } from './feed.js'
 import { parseFollows, type Follow } from './follows.js'
 import type { ParseResult, SourceFile } from '../item.js'
 import { parsePost } from './post.js'
+import { htmlPage, markdownPage, textPage } from './page.js'
 import { alternateFeed, type Source } from './sources.js'
 import { parseStatus } from './status.js'
 import { parseTwtxt, type TwtxtMeta } from './twtxt.js'
@@ -14,23 +16,22 @@ export type ParsedSource = Source
 /**
  * One file's items and problem, and what some files say about the space: `twtxt.txt` its
  * metadata, `follows.json` whom it follows, the root `index.html` which feed it names (null:
- * none). Plain data: it crosses threads.
+ * none); a page's text for search; and the version of the file read. Plain data: it crosses
+ * threads.
  */
 export interface ParsedFile extends ParseResult {
   twtxt?: TwtxtMeta
   follows?: Follow[]
   alternate?: string | null
+  page?: PageText
+  version?: FileVersion
 }
 
 /**
  * Reads (through the contained opener) and parses one file of a space; never throws (a
  * failure is the file's problem). Runs in the parse workers, under their deadline.
  */
-export function readAndParse(...args: Parameters<typeof parseOne>): ParsedFile {
-  return bounded(parseOne(...args))
-}
-
-function parseOne(
+export function readAndParse(
   space: string,
   realRoot: string,
   path: string,
@@ -38,30 +39,47 @@ function parseOne(
   maxBytes: number,
 ): ParsedFile {
   const read = readInSpaceSync(realRoot, join(realRoot, path), maxBytes)
-  if (source === 'home')
-    return { items: [], alternate: 'text' in read ? (alternateFeed(read.text) ?? null) : null }
-  if ('problem' in read) return { items: [], problem: read.problem }
-  const file: SourceFile = { space, path, text: read.text, mtimeMs: read.mtimeMs }
+  const version = read.version ? { version: read.version } : {}
+  if ('problem' in read) return { items: [], problem: read.problem, ...version }
+  const file: SourceFile = { space, path, text: read.text, mtimeMs: read.version.mtimeMs }
   try {
-    switch (source) {
-      case 'status':
-        return parseStatus(file)
-      case 'post':
-        return parsePost(file)
-      case 'feed':
-        return parseFeedFile(file)
-      case 'twtxt': {
-        const { meta, ...result } = parseTwtxt(file)
-        return { ...result, twtxt: meta }
-      }
-      case 'follows': {
-        const parsed = parseFollows(file.text)
-        return 'problem' in parsed
-          ? { items: [], problem: parsed.problem, follows: [] }
-          : { items: [], follows: parsed.follows }
-      }
-    }
+    return { ...bounded(parse(file, source)), ...version }
   } catch (error) {
-    return { items: [], problem: `could not be parsed: ${(error as Error).message}` }
+    return { items: [], problem: `could not be parsed: ${(error as Error).message}`, ...version }
+  }
+}
+
+function parse(file: SourceFile, source: ParsedSource): ParsedFile {
+  switch (source) {
+    case 'status':
+      return parseStatus(file)
+    case 'post': {
+      const result = parsePost(file)
+      // Markdown without a date is a page.
+      return result.items.length || result.problem
+        ? result
+        : { ...result, page: markdownPage(file.text, file.path) }
+    }
+    case 'feed':
+      return parseFeedFile(file)
+    case 'twtxt': {
+      const { meta, ...result } = parseTwtxt(file)
+      return { ...result, twtxt: meta }
+    }
+    case 'follows':
+      return { items: [], ...parseFollows(file.text) }
+    case 'home':
+      return {
+        items: [],
+        alternate: alternateFeed(file.text) ?? null,
+        page: htmlPage(file.text, file.path),
+      }
+    case 'page':
+      return {
+        items: [],
+        page: /\.txt$/i.test(file.path)
+          ? textPage(file.text, file.path)
+          : htmlPage(file.text, file.path),
+      }
   }
 }

@@ -1,6 +1,6 @@
 import { basename } from 'node:path'
 import { parseFrontMatter } from '../../render/front-matter.js'
-import { inlineText, renderMarkdown } from '../../render/markdown.js'
+import { inlineText, markdownText, renderMarkdown } from '../../render/markdown.js'
 import { rewriteUrl, sanitizeItemHtml } from '../../render/sanitize.js'
 import { problem, type ParseResult, type SourceFile } from '../item.js'
 import {
@@ -61,7 +61,8 @@ export function parsePost(file: SourceFile): ParseResult {
         space: file.space,
         kind: 'post',
         title,
-        text: summary,
+        // The whole text, for search and `content_text`; pages of the timeline show the summary.
+        text: markdownText(body).text || summary,
         html: '',
         lazyHtml: true,
         summary,

@@ -9,7 +9,7 @@ describe('sources and dates', () => {
     ['posts/x.md', 'post'],
     ['x.markdown', 'post'],
     ['twtxt.txt', 'twtxt'],
-    ['sub/twtxt.txt', undefined],
+    ['sub/twtxt.txt', 'page'],
     ['feed.xml', 'feed'],
     ['index.xml', 'feed'],
     ['blog/feed.xml', undefined],

@@ -1,0 +1,76 @@
+/**
+ * The on-disk index (docs/index.md describes it for people). A cache of the folders: anything
+ * here can be rebuilt from them, so a file of another version is moved aside, never migrated.
+ */
+export const SCHEMA_VERSION = 1
+/** 'swix' in the SQLite header: a database that says it is not ours is never touched. */
+export const APPLICATION_ID = 0x73776978
+
+/** The tables: written once, by a gateway that finds the file empty. */
+export const TABLES = `
+CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT) WITHOUT ROWID;
+CREATE TABLE files (
+  space TEXT NOT NULL,
+  path TEXT NOT NULL,
+  size INTEGER,
+  mtime REAL,
+  ino INTEGER,
+  problem TEXT,
+  facts TEXT,
+  PRIMARY KEY (space, path)
+) WITHOUT ROWID;
+CREATE TABLE docs (
+  rowid INTEGER PRIMARY KEY,
+  title TEXT,
+  body TEXT NOT NULL
+);
+CREATE TABLE items (
+  rowid INTEGER PRIMARY KEY,
+  id TEXT NOT NULL,
+  space TEXT NOT NULL,
+  path TEXT NOT NULL,
+  kind TEXT NOT NULL,
+  date INTEGER NOT NULL,
+  data TEXT NOT NULL
+);
+CREATE TABLE tags (
+  tag TEXT NOT NULL,
+  item INTEGER NOT NULL,
+  PRIMARY KEY (tag, item)
+) WITHOUT ROWID;
+CREATE TABLE pages (
+  rowid INTEGER PRIMARY KEY,
+  space TEXT NOT NULL,
+  path TEXT NOT NULL
+);
+CREATE VIRTUAL TABLE search USING fts5(
+  title, body,
+  content='docs', content_rowid='rowid',
+  tokenize='unicode61 remove_diacritics 2'
+);
+`
+
+/**
+ * What a first build does without, and adds once it is done, one statement a turn: random
+ * inserts into these indexes and the full-text index cost 30 s of a million items; built at the
+ * end they cost 6.
+ */
+export const INDEXES = [
+  'CREATE INDEX IF NOT EXISTS items_id ON items(id)',
+  'CREATE INDEX IF NOT EXISTS items_order ON items(date DESC, id)',
+  'CREATE INDEX IF NOT EXISTS items_space ON items(space, date DESC, id)',
+  'CREATE INDEX IF NOT EXISTS items_file ON items(space, path)',
+  'CREATE UNIQUE INDEX IF NOT EXISTS pages_file ON pages(space, path)',
+  'CREATE INDEX IF NOT EXISTS files_problems ON files(space, path) WHERE problem IS NOT NULL',
+  // In one go: no document may land between the rebuild and the triggers that keep it whole.
+  `INSERT INTO search(search) VALUES ('rebuild');
+  CREATE TRIGGER IF NOT EXISTS docs_insert AFTER INSERT ON docs BEGIN
+    INSERT INTO search(rowid, title, body) VALUES (new.rowid, new.title, new.body);
+  END;
+  CREATE TRIGGER IF NOT EXISTS docs_delete AFTER DELETE ON docs BEGIN
+    INSERT INTO search(search, rowid, title, body) VALUES ('delete', old.rowid, old.title, old.body);
+  END;`,
+]
+
+/** In `meta` once INDEXES ran: the index is whole, and kept whole by its triggers. */
+export const BUILT = 'built'

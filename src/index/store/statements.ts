@@ -1,0 +1,142 @@
+import type { ItemKind } from '../item.js'
+import type { Query } from '../query.js'
+import type Database from 'libsql'
+import type { Db } from './db.js'
+import { ITEM_COLUMNS, type ItemRow, type PageText, type toRow } from './rows.js'
+
+type Statement = Database.Statement<unknown[]>
+
+/** The store's SQL, prepared once (and the timeline query once per shape of its filters). */
+export class Statements {
+  readonly #db: Db
+  readonly #itemsOfFile: Statement
+  readonly #countOfFile: Statement
+  readonly #idTaken: Statement
+  readonly #insertDoc: Statement
+  readonly #insertItem: Statement
+  readonly #insertTag: Statement
+  readonly #deleteItem: Statement
+  readonly #deleteDoc: Statement
+  readonly #deleteTags: Statement
+  readonly #pageOf: Statement
+  readonly #insertPage: Statement
+  readonly #deletePage: Statement
+  readonly #ahead: Statement
+  readonly #newest: Statement
+  readonly #pages = new Map<string, Statement>()
+
+  constructor(db: Db) {
+    this.#db = db
+    this.#itemsOfFile = db.prepare(
+      `SELECT ${ITEM_COLUMNS} FROM items JOIN docs ON docs.rowid = items.rowid WHERE space = ? AND path = ?`,
+    )
+    this.#countOfFile = db.prepare('SELECT count(*) FROM items WHERE space = ? AND path = ?').raw()
+    this.#idTaken = db.prepare('SELECT 1 FROM items WHERE id = ?').raw()
+    this.#insertDoc = db.prepare('INSERT INTO docs (title, body) VALUES (?, ?)')
+    this.#insertItem = db.prepare(
+      'INSERT INTO items (rowid, id, space, path, kind, date, data) VALUES (?, ?, ?, ?, ?, ?, ?)',
+    )
+    this.#insertTag = db.prepare('INSERT OR IGNORE INTO tags (tag, item) VALUES (?, ?)')
+    this.#deleteItem = db.prepare('DELETE FROM items WHERE rowid = ?')
+    this.#deleteDoc = db.prepare('DELETE FROM docs WHERE rowid = ?')
+    this.#deleteTags = db.prepare('DELETE FROM tags WHERE item = ? AND tag = ?')
+    this.#pageOf = db.prepare('SELECT rowid FROM pages WHERE space = ? AND path = ?').raw()
+    this.#insertPage = db.prepare('INSERT INTO pages (rowid, space, path) VALUES (?, ?, ?)')
+    this.#deletePage = db.prepare('DELETE FROM pages WHERE rowid = ?')
+    this.#ahead = db.prepare('SELECT count(*) FROM items WHERE space = ? AND date > ?').raw()
+    this.#newest = db.prepare('SELECT max(date) FROM items WHERE space = ? AND date <= ?').raw()
+  }
+
+  itemsOfFile(space: string, path: string): ItemRow[] {
+    return this.#itemsOfFile.all(space, path) as ItemRow[]
+  }
+
+  countOfFile(space: string, path: string): number {
+    return Number((this.#countOfFile.get(space, path) as [number])[0])
+  }
+
+  idTaken(id: string): boolean {
+    return this.#idTaken.get(id) !== undefined
+  }
+
+  insertItem(row: ReturnType<typeof toRow>, tags: string[]) {
+    const { lastInsertRowid } = this.#insertDoc.run(row.title, row.body)
+    this.#insertItem.run(lastInsertRowid, row.id, row.space, row.path, row.kind, row.date, row.data)
+    for (const tag of tags) this.#insertTag.run(tag, lastInsertRowid)
+  }
+
+  deleteItem(rowid: number) {
+    const data = this.#db.prepare('SELECT data FROM items WHERE rowid = ?').raw().get(rowid) as
+      [string] | undefined
+    for (const tag of data ? ((JSON.parse(data[0]) as { tags?: string[] }).tags ?? []) : [])
+      this.#deleteTags.run(rowid, tag)
+    this.#deleteItem.run(rowid)
+    this.#deleteDoc.run(rowid)
+  }
+
+  setPage(space: string, path: string, page: PageText | null, known: boolean) {
+    const old = known ? (this.#pageOf.get(space, path) as [number] | undefined) : undefined
+    if (old) {
+      this.#deletePage.run(old[0])
+      this.#deleteDoc.run(old[0])
+    }
+    if (!page) return
+    const { lastInsertRowid } = this.#insertDoc.run(page.title ?? null, page.text)
+    this.#insertPage.run(lastInsertRowid, space, path)
+  }
+
+  /** Removes a space's items and pages; the ids of the items removed. */
+  dropSpace(space: string): string[] {
+    const items = this.#db
+      .prepare('SELECT rowid, id FROM items WHERE space = ?')
+      .raw()
+      .all(space) as Array<[number, string]>
+    for (const [rowid] of items) this.deleteItem(rowid)
+    const pages = this.#db
+      .prepare('SELECT rowid FROM pages WHERE space = ?')
+      .raw()
+      .all(space) as Array<[number]>
+    for (const [rowid] of pages) {
+      this.#deletePage.run(rowid)
+      this.#deleteDoc.run(rowid)
+    }
+    return items.map(([, id]) => id)
+  }
+
+  /** Items dated beyond the horizon, and the newest before it. */
+  spaceStats(space: string, horizon: number): [number, number | null] {
+    const ahead = Number((this.#ahead.get(space, horizon) as [number])[0])
+    const newest = (this.#newest.get(space, horizon) as [number | null])[0]
+    return [ahead, newest]
+  }
+
+  /** One page of the timeline (one row more than asked, to tell whether there is a next). */
+  page(query: Query & { match?: string }, horizon: number): ItemRow[] {
+    const where = ['items.date <= ?']
+    const params: unknown[] = [horizon]
+    if (query.before) {
+      where.push('(items.date < ? OR (items.date = ? AND items.id > ?))')
+      params.push(query.before.date, query.before.date, query.before.id)
+    }
+    if (query.spaces) {
+      where.push(`items.space IN (${[...query.spaces].map(() => '?').join(',')})`)
+      params.push(...query.spaces)
+    }
+    if (query.kinds) {
+      where.push(`items.kind IN (${[...query.kinds].map(() => '?').join(',')})`)
+      params.push(...(query.kinds as Set<ItemKind>))
+    }
+    if (query.tag) {
+      where.push('items.rowid IN (SELECT item FROM tags WHERE tag = ?)')
+      params.push(query.tag)
+    }
+    if (query.match) {
+      where.push('items.rowid IN (SELECT rowid FROM search WHERE search MATCH ?)')
+      params.push(query.match)
+    }
+    const sql = `SELECT ${ITEM_COLUMNS} FROM items JOIN docs ON docs.rowid = items.rowid WHERE ${where.join(' AND ')} ORDER BY items.date DESC, items.id ASC LIMIT ?`
+    let statement = this.#pages.get(sql)
+    if (!statement) this.#pages.set(sql, (statement = this.#db.prepare(sql)))
+    return statement.all(...params, query.limit + 1) as ItemRow[]
+  }
+}

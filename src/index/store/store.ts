@@ -1,0 +1,225 @@
+import { EventEmitter } from 'node:events'
+import type { Item } from '../item.js'
+import { horizonOf, type Page, type Query } from '../query.js'
+import { value, type Db, type OpenedIndex } from './db.js'
+import { FileTable, type StoredFile } from './files.js'
+import { fromRow, toRow, type ItemRow, type PageText } from './rows.js'
+
+export type { PageText } from './rows.js'
+import { BUILT, INDEXES } from './schema.js'
+import { Statements } from './statements.js'
+
+export interface StoreChange {
+  /** New or changed items. */
+  upserted: Item[]
+  /** Ids of items that are gone. */
+  removed: string[]
+}
+
+export interface FileUpdate {
+  /** Announce nothing on /events (a first scan is not news). */
+  quiet?: boolean
+  /** The file's stats, problem and facts; null: forget the file. */
+  record?: StoredFile | null
+  /** The file as a page for search; null: not (or no longer) a page. */
+  page?: PageText | null
+}
+
+/**
+ * Every item of every space, and every page, in SQLite (store/db.ts opens it): the timeline is
+ * read a page at a time from its indexes, so memory does not grow with the number of items.
+ * Items are replaced a file at a time (a file is the unit a parser sees), and each replacement
+ * is announced as one `change` event. A new index is filled without its indexes and full-text
+ * index, which finishBuild() then makes in one pass (five times faster than keeping them).
+ */
+export class Store extends EventEmitter<{ change: [StoreChange] }> {
+  readonly db: Db
+  readonly file: string | undefined
+  readonly files: FileTable
+  readonly #sql: Statements
+  #built: boolean
+  #version = 0
+  /** space → its number of items, and its newest item's date while the index is not built. */
+  #counts = new Map<string, number>()
+  #newest = new Map<string, number>()
+
+  constructor(opened: OpenedIndex) {
+    super()
+    this.db = opened.db
+    this.file = opened.file
+    this.#built = opened.built
+    this.#sql = new Statements(this.db)
+    this.files = new FileTable(this.db)
+    for (const [space, count] of this.db
+      .prepare('SELECT space, count(*) FROM items GROUP BY space')
+      .raw()
+      .all() as Array<[string, number]>)
+      this.#counts.set(space, count)
+  }
+
+  /** Items in all spaces. */
+  get size(): number {
+    let size = 0
+    for (const count of this.#counts.values()) size += count
+    return size
+  }
+
+  /** Changes with every change of the items: a key for caches of rendered pages and feeds. */
+  get version(): number {
+    return this.#version
+  }
+
+  /** True once the indexes and the full-text index are made. */
+  get built(): boolean {
+    return this.#built
+  }
+
+  /** Runs `work` (many setFile calls: a scan, a sync burst) in one transaction. */
+  bulk<T>(work: () => T): T {
+    return this.db.inTransaction ? work() : this.db.transaction(work)()
+  }
+
+  /** Replaces what one file of a space brings: its items, its page, its record. */
+  setFile(space: string, path: string, items: Item[], update: FileUpdate = {}): StoreChange {
+    return this.bulk(() => {
+      const change: StoreChange = { upserted: [], removed: [] }
+      // A file the index has no record of brings nothing yet: no need to look (a new index has
+      // no indexes to look with until its first build is over).
+      const known = this.files.has(space, path)
+      const old = known ? this.#sql.itemsOfFile(space, path) : []
+      const before = new Map(old.map((row) => [row.id, row]))
+      const kept = new Set<string>()
+      let added = 0
+      for (const item of items) {
+        const row = toRow(item)
+        const was = before.get(item.id)
+        if (was && sameRow(was, row)) {
+          kept.add(item.id)
+          continue
+        }
+        // Two files claiming one id (a status with its "id" copied): the first one wins.
+        if (!was && (kept.has(item.id) || (this.#built && this.#sql.idTaken(item.id)))) continue
+        if (was) this.#sql.deleteItem(was.rowid)
+        this.#sql.insertItem(row, item.tags)
+        if (!was) added++
+        kept.add(item.id)
+        change.upserted.push(item)
+        if (!this.#built) this.#newest.set(space, Math.max(this.#newest.get(space) ?? 0, item.date))
+      }
+      for (const row of old) {
+        if (kept.has(row.id)) continue
+        this.#sql.deleteItem(row.rowid)
+        change.removed.push(row.id)
+      }
+      this.#counts.set(space, (this.#counts.get(space) ?? 0) + added - change.removed.length)
+      if (update.page !== undefined) this.#sql.setPage(space, path, update.page, known)
+      if (update.record === null) this.files.delete(space, path)
+      else if (update.record) this.files.set(space, path, update.record)
+      if (change.upserted.length || change.removed.length) {
+        this.#version++
+        if (!update.quiet) this.emit('change', change)
+      }
+      return change
+    })
+  }
+
+  /** Forgets everything one file brought, and the file. */
+  forget(space: string, path: string): StoreChange {
+    return this.setFile(space, path, [], { record: null, page: null })
+  }
+
+  /** Removes every item and page of a space (it was unfollowed, or followed elsewhere). */
+  dropSpace(space: string): void {
+    const removed = this.bulk(() => this.#sql.dropSpace(space))
+    this.files.dropSpace(space)
+    this.#counts.delete(space)
+    this.#newest.delete(space)
+    if (removed.length) {
+      this.#version++
+      this.emit('change', { upserted: [], removed })
+    }
+  }
+
+  /** How many items a space holds, or one of its files when `path` is given. */
+  countOf(space: string, path?: string): number {
+    if (path === undefined) return this.#counts.get(space) ?? 0
+    return this.files.has(space, path) ? this.#sql.countOfFile(space, path) : 0
+  }
+
+  query(query: Query & { match?: string }): Page {
+    const rows = this.#sql.page(query, query.horizon ?? horizonOf(Date.now()))
+    const items = rows.slice(0, query.limit).map(fromRow)
+    const last = items.at(-1)
+    return rows.length > query.limit && last
+      ? { items, next: { date: last.date, id: last.id } }
+      : { items }
+  }
+
+  /** Per space: item count and newest visible item date. */
+  statsOf(space: string, horizon = horizonOf(Date.now())): { items: number; lastUpdated?: number } {
+    const count = this.#counts.get(space) ?? 0
+    if (!this.#built) {
+      const newest = this.#newest.get(space)
+      return {
+        items: count,
+        ...(newest !== undefined ? { lastUpdated: Math.min(newest, horizon) } : {}),
+      }
+    }
+    const [ahead, lastUpdated] = this.#sql.spaceStats(space, horizon)
+    return { items: count - ahead, ...(lastUpdated !== null ? { lastUpdated } : {}) }
+  }
+
+  /**
+   * Makes the indexes and the full-text index of a new index in one pass (after its first
+   * build), and from then on keeps them current with every change. Each statement runs in a
+   * turn of its own, so that requests are answered in between.
+   */
+  async finishBuild(): Promise<void> {
+    if (this.#built || this.#building) return this.#building
+    this.#building = (async () => {
+      for (const statement of INDEXES) {
+        await new Promise((resolve) => setImmediate(resolve))
+        if (!this.db.open) return
+        this.db.exec(statement)
+      }
+      // Ids claimed twice while there was no index to ask: the first file's item wins.
+      const doubles = this.db
+        .prepare(
+          'SELECT rowid FROM items WHERE rowid NOT IN (SELECT min(rowid) FROM items GROUP BY id)',
+        )
+        .raw()
+        .all() as Array<[number]>
+      this.bulk(() => {
+        for (const [rowid] of doubles) this.#sql.deleteItem(rowid)
+        this.db
+          .prepare('INSERT INTO meta (key, value) VALUES (?, ?)')
+          .run(BUILT, new Date().toISOString())
+      })
+      this.#built = true
+      this.#newest.clear()
+      this.#version++
+    })()
+    return this.#building
+  }
+
+  #building: Promise<void> | undefined
+
+  close(): void {
+    if (this.db.open) this.db.close()
+  }
+
+  /** How many rows a table holds, for tests and the bench. */
+  rows(table: 'items' | 'docs' | 'pages' | 'files'): number {
+    return Number(value(this.db, `SELECT count(*) FROM ${table}`))
+  }
+}
+
+function sameRow(was: ItemRow, row: ReturnType<typeof toRow>): boolean {
+  return (
+    was.data === row.data &&
+    was.body === row.body &&
+    was.date === row.date &&
+    was.title === row.title &&
+    was.kind === row.kind
+  )
+}
