@@ -19,9 +19,14 @@ const CONFIG_HELP =
 
 const COMMANDS: Record<string, Command> = {
   serve: {
-    usage: 'syncweb serve [--port N] [--host H] [--config FILE] [--open]',
+    usage: 'syncweb serve [--port N] [--host H] [--cache-dir DIR] [--config FILE] [--open]',
     summary: 'start the gateway and print its URL',
-    options: { port: { type: 'string' }, host: { type: 'string' }, open: { type: 'boolean' } },
+    options: {
+      port: { type: 'string' },
+      host: { type: 'string' },
+      open: { type: 'boolean' },
+      'cache-dir': { type: 'string' },
+    },
     positionals: 0,
     run: async (v) =>
       (await import('./commands/serve.js')).serve({
@@ -29,7 +34,16 @@ const COMMANDS: Record<string, Command> = {
         port: str(v.port),
         host: str(v.host),
         open: v.open === true,
+        cacheDir: str(v['cache-dir']),
       }),
+  },
+  reindex: {
+    usage: 'syncweb reindex [--cache-dir DIR] [--config FILE]',
+    summary: 'build the on-disk index again from the folders (stop the gateway first)',
+    options: { 'cache-dir': { type: 'string' } },
+    positionals: 0,
+    run: async (v) =>
+      (await import('./commands/reindex.js')).reindex(str(v.config), str(v['cache-dir'])),
   },
   follow: {
     usage: 'syncweb follow NAME FOLDER [--config FILE]',

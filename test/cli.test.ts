@@ -266,7 +266,8 @@ describe('serve', () => {
 
   it('says when the port is taken, with exit 1', async () => {
     const first = await serveCli([], env)
-    const res = await runCli(['serve', '--port', String(first.port)], env)
+    const cache = await tempDir()
+    const res = await runCli(['serve', '--port', String(first.port), '--cache-dir', cache], env)
     expect(res.code).toBe(1)
     expect(res.stderr).toContain(`port ${first.port} on 127.0.0.1 is in use`)
   })

@@ -21,9 +21,11 @@ export function reportIndexing(index: TimelineIndex, out: NodeJS.WriteStream = p
     const lines = index.names.flatMap((name) =>
       (index.space(name)?.problems ?? []).map((p) => `  @${name}/${p.file}: ${p.reason}\n`),
     )
-    const { files } = index.progress()
+    const { files, reread, unchanged } = index.progress()
+    const n = (count: number) => count.toLocaleString('en')
     out.write(
-      `Indexed ${index.store.size.toLocaleString('en')} items from ${files.toLocaleString('en')} files in ${seconds} s` +
+      `Indexed ${n(index.store.size)} items from ${n(files)} files in ${seconds} s` +
+        ` (${n(reread)} read, ${n(unchanged)} unchanged since last time and not read again)` +
         (lines.length ? `; ${lines.length} file(s) skipped, reasons at /api/spaces\n` : '\n'),
     )
     for (const line of lines.slice(0, 10)) out.write(line)

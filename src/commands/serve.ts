@@ -1,6 +1,8 @@
 import { statSync } from 'node:fs'
 import { spawn } from 'node:child_process'
+import { resolve } from 'node:path'
 import {
+  cacheHome,
   DEFAULT_HOST,
   DEFAULT_PORT,
   demoConfig,
@@ -10,6 +12,7 @@ import {
 } from '../config/config.js'
 import { startServer } from '../http/server/server.js'
 import { TimelineIndex } from '../index/index.js'
+import { IndexBusy } from '../index/store/db.js'
 import { indexLimits } from '../index/indexer/limits.js'
 import { reportIndexing } from './progress.js'
 import { watchConfig } from '../config/watch.js'
@@ -18,6 +21,8 @@ import { UsageError } from '../usage-error.js'
 
 export interface ServeOptions {
   configFlag?: string
+  /** Where the index is kept (`--cache-dir`). */
+  cacheDir?: string
   port?: string
   host?: string
   open?: boolean
@@ -37,7 +42,15 @@ export async function serve(options: ServeOptions): Promise<number> {
     )
   }
 
-  const index = new TimelineIndex(indexLimits(config.limits))
+  const cacheDir = options.cacheDir ? resolve(options.cacheDir) : (config.cacheDir ?? cacheHome())
+  let index: TimelineIndex
+  try {
+    index = new TimelineIndex(indexLimits(config.limits), { cacheDir })
+  } catch (error) {
+    if (error instanceof IndexBusy) throw new Error(error.message)
+    throw error
+  }
+  for (const note of index.notes) process.stderr.write(`syncweb: index: ${note}\n`)
   let running
   try {
     running = await startServer(config, { port, host, index })

@@ -26,6 +26,8 @@ export interface Config {
   readonly isolation: Isolation
   readonly spaces: readonly SpaceSettings[]
   readonly limits: Limits
+  /** Where the index is kept (`cacheDir`, absolute); undefined: the default (cacheHome()). */
+  readonly cacheDir?: string
 }
 
 export const DEFAULT_PORT = 4747
@@ -150,6 +152,11 @@ function validate(raw: unknown, file: string): Config {
   const limits = readLimits(o.limits)
   if ('rule' in limits) fail(limits.field, limits.rule)
 
+  const cacheDir = o.cacheDir
+  if (cacheDir !== undefined && (typeof cacheDir !== 'string' || cacheDir === '')) {
+    fail('cacheDir', 'must be a folder, e.g. "~/.cache/syncweb"')
+  }
+
   const rawSpaces = o.spaces ?? {}
   if (typeof rawSpaces !== 'object' || rawSpaces === null || Array.isArray(rawSpaces)) {
     fail('spaces', 'must be an object of NAME: {"path": FOLDER}')
@@ -186,5 +193,20 @@ function validate(raw: unknown, file: string): Config {
     isolation: isolation as Isolation,
     spaces: Object.freeze(spaces),
     limits: limits as Limits,
+    ...(cacheDir
+      ? { cacheDir: expandHome(resolve(dirname(file), expandHome(cacheDir as string))) }
+      : {}),
   })
+}
+
+/** `~/x` → the home folder's `x`, as a shell would. */
+function expandHome(path: string): string {
+  return path === '~' || path.startsWith('~/')
+    ? join(process.env.HOME || homedir(), path.slice(1))
+    : path
+}
+
+/** `$XDG_CACHE_HOME/syncweb`, else `~/.cache/syncweb`: where the index lives by default. */
+export function cacheHome(env = process.env): string {
+  return join(env.XDG_CACHE_HOME || join(env.HOME || homedir(), '.cache'), 'syncweb')
 }

@@ -8,6 +8,7 @@ import { eventsRoute } from './routes/events.js'
 import { writeGuard } from './routes/guard.js'
 import { homePage } from './routes/home.js'
 import { postsRoute } from './routes/posts.js'
+import { searchRoutes } from './routes/search.js'
 import { timelineRoutes } from './routes/timeline.js'
 import { cachedFileResponder } from './server/fast-path.js'
 import { addressedOf } from './server/request.js'
@@ -79,6 +80,9 @@ export function createApp(state: GatewayState) {
     writeGuard(state),
   )
   app.post('/api/posts', postsRoute(state))
+  const search = searchRoutes(state)
+  app.get('/search', search.page)
+  app.get('/api/search', search.api)
   const api = apiRoutes(state)
   app.get('/api/spaces', api.list)
   app.get('/api/spaces/:name', api.one)

@@ -97,16 +97,18 @@ export class TimelineIndex extends EventEmitter<{
   }
 
   /** Files scanned so far (and read again), spaces done, for progress on stderr. */
-  progress(): { files: number; reread: number; done: number; spaces: number } {
+  progress() {
     let files = 0
     let reread = 0
+    let unchanged = 0
     let done = 0
     for (const s of this.#spaces.values()) {
       files += s.facts.files
-      reread += s.reread
+      reread += s.reads.reread
+      unchanged += s.reads.unchanged
       if (s.status !== 'indexing') done++
     }
-    return { files, reread, done, spaces: this.#spaces.size }
+    return { files, reread, unchanged, done, spaces: this.#spaces.size }
   }
 
   /**

@@ -7,6 +7,8 @@ export interface Query {
   limit: number
   /** An opaque cursor from a previous page: only items after it in timeline order. */
   before?: Cursor
+  /** Only items that match this full-text expression (store/search.ts ftsQuery). */
+  match?: string
   /** Items dated after this (ms) wait; default: a day from now. */
   horizon?: number
 }

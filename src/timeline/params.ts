@@ -1,5 +1,6 @@
 import { KINDS, type ItemKind } from '../index/item.js'
 import { decodeCursor, type Query } from '../index/query.js'
+import { ftsQuery } from '../index/store/search.js'
 import { normalizeName } from '../spaces/names.js'
 
 export const DEFAULT_LIMIT = 50
@@ -13,7 +14,7 @@ export interface TimelineParams {
 }
 
 /**
- * Reads `space`, `kind`, `tag`, `limit` and `before`; a bad value is an Error whose message
+ * Reads `space`, `kind`, `tag`, `q`, `limit` and `before`; a bad value is an Error whose message
  * says which parameter and what it accepts (the route answers 400 with it).
  */
 export function parseTimelineParams(
@@ -52,6 +53,11 @@ export function parseTimelineParams(
     if (!tag || tag.length > 64) throw new Error('tag: give a tag of 1-64 characters')
     query.tag = tag
     keep.set('tag', tag)
+  }
+  if (search.has('q')) {
+    const q = search.get('q') ?? ''
+    query.match = ftsQuery(q)
+    keep.set('q', q.trim())
   }
   if (search.has('limit')) {
     const raw = search.get('limit') ?? ''

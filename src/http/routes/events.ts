@@ -77,7 +77,9 @@ export function eventsRoute(state: GatewayState) {
       let open = true
       const subscriber: Subscriber = {
         origin: originOf(c),
-        wanted: (item) => matches(item, query, horizonOf(Date.now())),
+        wanted: (item) =>
+          matches(item, query, horizonOf(Date.now())) &&
+          (!query.match || state.index.store.itemMatches(item.id, query.match)),
         push(event, data) {
           queued += data.length
           if (queued > MAX_QUEUED_BYTES) {

@@ -22,8 +22,9 @@ type Job = ParseJob & { ticket: number }
 export class SpaceFiles {
   /** The space's real root while it is online. */
   real: string | undefined
-  /** Files read again since the space came online (the rest were known, unchanged). */
+  /** Files read since the space came online, and files the index knew unchanged (not read). */
   reread = 0
+  unchanged = 0
   #feeds = new FeedChoice()
   #tickets = new Map<string, number>()
   #ticket = 0
@@ -41,7 +42,7 @@ export class SpaceFiles {
   /** Starts over (the folder came back, or was replaced): pending results are dropped. */
   reset(real: string | undefined) {
     this.real = real
-    this.reread = 0
+    this.reread = this.unchanged = 0
     this.#tickets = new Map()
     this.#feeds.clear()
     this.#feeds.alternate = this.facts.alternate
@@ -73,7 +74,10 @@ export class SpaceFiles {
     }
     const source = sourceOf(path)
     if (!source || source === 'feed') return
-    if (this.#unchanged(path, known)) return
+    if (this.#unchanged(path, known)) {
+      this.unchanged++
+      return
+    }
     this.reread++
     this.#tickets.set(path, ++this.#ticket)
     await parser.add({ path, source, ticket: this.#ticket })

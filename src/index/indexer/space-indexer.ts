@@ -67,9 +67,9 @@ export class SpaceIndexer extends EventEmitter<{
     return this.#watcher !== undefined && !this.facts.degraded && this.status !== 'offline'
   }
 
-  /** Files read again since the folder came online; the rest the index knew, unchanged. */
-  get reread(): number {
-    return this.#files.reread
+  /** Files read since the folder came online, and those the index knew unchanged. */
+  get reads(): { reread: number; unchanged: number } {
+    return { reread: this.#files.reread, unchanged: this.#files.unchanged }
   }
 
   state(): SpaceState {

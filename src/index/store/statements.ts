@@ -111,7 +111,7 @@ export class Statements {
   }
 
   /** One page of the timeline (one row more than asked, to tell whether there is a next). */
-  page(query: Query & { match?: string }, horizon: number): ItemRow[] {
+  page(query: Query, horizon: number): ItemRow[] {
     const where = ['items.date <= ?']
     const params: unknown[] = [horizon]
     if (query.before) {

@@ -7,6 +7,7 @@ import { fromRow, toRow, type ItemRow, type PageText } from './rows.js'
 
 export type { PageText } from './rows.js'
 import { BUILT, INDEXES } from './schema.js'
+import { search, type SearchOptions } from './search.js'
 import { Statements } from './statements.js'
 
 export interface StoreChange {
@@ -146,7 +147,24 @@ export class Store extends EventEmitter<{ change: [StoreChange] }> {
     return this.files.has(space, path) ? this.#sql.countOfFile(space, path) : 0
   }
 
-  query(query: Query & { match?: string }): Page {
+  /** Whether an item (by id) matches a full-text expression: /events filters live items so. */
+  itemMatches(id: string, match: string): boolean {
+    return (
+      value(
+        this.db,
+        'SELECT 1 FROM search WHERE search MATCH ? AND rowid = (SELECT rowid FROM items WHERE id = ?)',
+        match,
+        id,
+      ) !== undefined
+    )
+  }
+
+  /** Full-text search over items and pages (store/search.ts). */
+  search(options: Omit<SearchOptions, 'horizon'>) {
+    return search(this.db, { ...options, horizon: horizonOf(Date.now()) })
+  }
+
+  query(query: Query): Page {
     const rows = this.#sql.page(query, query.horizon ?? horizonOf(Date.now()))
     const items = rows.slice(0, query.limit).map(fromRow)
     const last = items.at(-1)

@@ -1,0 +1,118 @@
+import type { Context } from 'hono'
+import { findSpace } from '../../config/config.js'
+import { spacePath } from '../../index/parsers/fields.js'
+import { ftsQuery } from '../../index/store/search.js'
+import { renderPage } from '../../render/templates.js'
+import { normalizeName } from '../../spaces/names.js'
+import { sendError } from '../errors.js'
+import { GATEWAY_HEADERS } from '../headers.js'
+import type { GatewayEnv, GatewayState } from '../server/state.js'
+import { originOf } from './timeline.js'
+
+const DEFAULT_LIMIT = 20
+const MAX_LIMIT = 100
+
+/** `GET /api/search` (JSON) and `GET /search` (the page, which works without JavaScript). */
+export function searchRoutes(state: GatewayState) {
+  /** The request's query, or the reason it is not one (a 400). */
+  function read(c: Context) {
+    const url = new URL(c.req.url)
+    const params = url.searchParams
+    const q = (params.get('q') ?? '').trim()
+    const match = ftsQuery(q)
+    let spaces: Set<string> | undefined
+    if (params.has('space')) {
+      spaces = new Set()
+      for (const input of (params.get('space') ?? '').split(',').filter((s) => s.trim())) {
+        const name = normalizeName(input.trim())
+        if (!name || !findSpace(state.config, name))
+          throw new Error(`space: no space named "${input}"`)
+        spaces.add(name)
+      }
+      if (!spaces.size) throw new Error('space: give one or more space names, e.g. space=alice,bob')
+    }
+    const rawLimit = params.get('limit')
+    const limit = rawLimit === null ? DEFAULT_LIMIT : Number(rawLimit)
+    if (rawLimit !== null && (!/^\d+$/.test(rawLimit) || limit < 1 || limit > MAX_LIMIT)) {
+      throw new Error(`limit: must be a whole number from 1 to ${MAX_LIMIT}`)
+    }
+    const cursor = params.get('cursor')
+    const offset = cursor === null ? 0 : Number(Buffer.from(cursor, 'base64url').toString())
+    if (!Number.isInteger(offset) || offset < 0 || offset > 1_000_000) {
+      throw new Error('cursor: not a cursor from this search (use next_url)')
+    }
+    return { q, match, spaces, limit, offset }
+  }
+
+  function run(c: Context, query: ReturnType<typeof read>) {
+    const origin = originOf(c)
+    const { rows, more } = state.index.store.search(query)
+    const hits = rows.map(({ url, ...row }) => ({
+      space: row.space,
+      path: row.path,
+      url: absolute(origin, url ?? spacePath(row.space, row.path)),
+      title: row.title,
+      snippet: row.snippet,
+      kind: row.kind,
+    }))
+    const next = new URLSearchParams({ q: query.q })
+    if (query.spaces) next.set('space', [...query.spaces].join(','))
+    if (query.limit !== DEFAULT_LIMIT) next.set('limit', String(query.limit))
+    next.set('cursor', Buffer.from(String(query.offset + query.limit)).toString('base64url'))
+    return { hits, next: more ? next.toString() : undefined }
+  }
+
+  return {
+    api(c: Context<GatewayEnv>) {
+      let query
+      try {
+        query = read(c)
+      } catch (error) {
+        return sendError(c, {
+          status: 400,
+          code: 'bad_request',
+          message: (error as Error).message,
+          json: true,
+        })
+      }
+      const { hits, next } = run(c, query)
+      return c.json(
+        {
+          query: query.q,
+          hits,
+          ...(next ? { next_url: `${originOf(c)}/api/search?${next}` } : {}),
+        },
+        200,
+        { 'Cache-Control': 'no-cache', 'X-Content-Type-Options': 'nosniff' },
+      )
+    },
+
+    page(c: Context<GatewayEnv>) {
+      const q = (c.req.query('q') ?? '').trim()
+      let result: ReturnType<typeof run> | undefined
+      let problem: string | undefined
+      if (q) {
+        try {
+          result = run(c, read(c))
+        } catch (error) {
+          problem = (error as Error).message.replace(/^q: /, '')
+        }
+      }
+      const html = renderPage('search', {
+        title: q ? `“${q}”` : 'Search',
+        gateway: '',
+        q,
+        problem,
+        hits: result?.hits ?? [],
+        searched: result !== undefined,
+        indexing: !state.index.store.built,
+        more: result?.next ? `/search?${result.next}` : undefined,
+      })
+      return c.html(html, problem ? 400 : 200, { ...GATEWAY_HEADERS, 'Cache-Control': 'no-cache' })
+    },
+  }
+}
+
+function absolute(origin: string, url: string): string {
+  return url.startsWith('/') ? origin + url : url
+}

@@ -1,0 +1,309 @@
+import { spawn } from 'node:child_process'
+import { chmod, mkdir, rm, symlink, writeFile } from 'node:fs/promises'
+import { join } from 'node:path'
+import Database from 'libsql'
+import { beforeAll, describe, expect, it, vi } from 'vitest'
+import { get, getJson, runCli, serveCli, tempDir, writeFiles } from './helpers.js'
+
+// The on-disk index (issue 12): restarts that read only what changed, a cache that is damaged,
+// old, foreign, read-only or already in use, and full-text search through the real server.
+
+const waitOpts = { timeout: 20_000, interval: 50 }
+const status = (text: string, date = '2026-05-01T10:00:00Z') => JSON.stringify({ text, date })
+
+async function setup(files: Record<string, string>) {
+  const home = await tempDir()
+  await writeFiles(join(home, 'pal'), files)
+  const config = join(home, 'config.json')
+  await writeFile(config, JSON.stringify({ spaces: { pal: { path: join(home, 'pal') } } }))
+  const cache = join(home, 'cache')
+  const env = { HOME: home }
+  const start = async (extra: string[] = []) => {
+    const server = await serveCli(['--config', config, '--cache-dir', cache, ...extra], env)
+    await vi.waitFor(() => expect(server.output().stderr).toMatch(/^Indexed /m), waitOpts)
+    return server
+  }
+  const stop = async (
+    server: Awaited<ReturnType<typeof serveCli>>,
+    signal: NodeJS.Signals = 'SIGTERM',
+  ) => {
+    server.child.kill(signal)
+    await new Promise((resolve) => server.child.once('exit', resolve))
+  }
+  return { home, config, cache, env, start, stop }
+}
+
+/** Every item's text, sorted, following the feed's pages. */
+async function texts(port: number): Promise<string[]> {
+  const all: string[] = []
+  let path: string | undefined = '/timeline.json?limit=200'
+  while (path) {
+    const { body } = await getJson(port, path)
+    all.push(...body.items.map((i: any) => i.content_text))
+    path = body.next_url
+      ? new URL(body.next_url).pathname + new URL(body.next_url).search
+      : undefined
+  }
+  return all.sort()
+}
+
+describe('a restart', () => {
+  it('reads only the files that changed while it was down, and serves the whole timeline at once', async () => {
+    const files: Record<string, string> = {}
+    for (let i = 0; i < 300; i++) files[`status/${i}.json`] = status(`status ${i}`)
+    const { home, start, stop } = await setup(files)
+    const first = await start()
+    expect(first.output().stderr).toMatch(/\(300 read, 0 unchanged/)
+    await stop(first)
+
+    // Changed, added and deleted while no gateway ran.
+    await writeFile(join(home, 'pal/status/1.json'), status('status 1, edited'))
+    await writeFile(join(home, 'pal/status/new.json'), status('a new one'))
+    await rm(join(home, 'pal/status/2.json'))
+    const second = await serveCli(
+      ['--config', join(home, 'config.json'), '--cache-dir', join(home, 'cache')],
+      { HOME: home },
+    )
+    // The index answers as soon as the gateway does, before its check of the folders is over.
+    const early = (await getJson(second.port, '/api/spaces/pal')).body.items
+    expect(early).toBeGreaterThanOrEqual(299)
+    await vi.waitFor(() => expect(second.output().stderr).toMatch(/^Indexed /m), waitOpts)
+    expect(second.output().stderr).toMatch(/\(2 read, 298 unchanged since last time/)
+    const shown = await texts(second.port)
+    expect(shown).toHaveLength(300)
+    expect(shown).toContain('status 1, edited')
+    expect(shown).toContain('a new one')
+    expect(shown).not.toContain('status 2')
+    expect(shown).not.toContain('status 1')
+  })
+
+  it('keeps a space whose folder is missing at start, and catches up when it comes back', async () => {
+    const { home, start, stop } = await setup({ 'status/a.json': status('kept while away') })
+    await stop(await start())
+    await rm(join(home, 'pal'), { recursive: true })
+    const away = await start()
+    const { body } = await getJson(away.port, '/api/spaces/pal')
+    expect(body).toMatchObject({ online: false, items: 1 })
+    expect(await texts(away.port)).toEqual(['kept while away'])
+  })
+})
+
+describe('the cache file', () => {
+  it.each([
+    [
+      'damaged',
+      async (file: string) => writeFile(file, 'this is not a database at all, not even close'),
+      /is damaged .*moved aside/,
+    ],
+    [
+      'of an old schema',
+      async (file: string) => {
+        const db = new Database(file)
+        db.exec(
+          'PRAGMA application_id = 1937205624; PRAGMA user_version = 99; CREATE TABLE old (x)',
+        )
+        db.close()
+      },
+      /schema version 99, not 1: moved aside/,
+    ],
+    [
+      'of another program',
+      async (file: string) => {
+        const db = new Database(file)
+        db.exec('CREATE TABLE theirs (x); INSERT INTO theirs VALUES (42)')
+        db.close()
+      },
+      /is not an index of syncweb: moved aside/,
+    ],
+  ])('%s is moved aside with one line, and a new index built', async (_, spoil, said) => {
+    const { cache, start } = await setup({ 'status/a.json': status('fresh') })
+    await mkdir(cache, { recursive: true })
+    await spoil(join(cache, 'index.db'))
+    const server = await start()
+    expect(server.output().stderr).toMatch(said)
+    expect(await texts(server.port)).toEqual(['fresh'])
+    expect(server.child.exitCode).toBeNull()
+  })
+
+  it('that cannot be written gives an index in memory, with a warning', async () => {
+    const { home, config } = await setup({ 'status/a.json': status('in memory') })
+    await writeFile(join(home, 'a-file'), '')
+    const server = await serveCli(
+      ['--config', config, '--cache-dir', join(home, 'a-file', 'cache')],
+      { HOME: home },
+    )
+    await vi.waitFor(() => expect(server.output().stderr).toMatch(/^Indexed /m), waitOpts)
+    expect(server.output().stderr).toMatch(/keeping the index in memory/)
+    expect(await texts(server.port)).toEqual(['in memory'])
+  })
+
+  it.runIf(process.getuid?.() === 0)(
+    'in a read-only folder gives an index in memory too',
+    async () => {
+      const { home, config, cache } = await setup({ 'status/a.json': status('read-only') })
+      await chmod(home, 0o755)
+      await mkdir(cache, { recursive: true })
+      await chmod(cache, 0o555)
+      const server = await serveCli(['--config', config, '--cache-dir', cache], { HOME: home }, [
+        'setpriv',
+        '--reuid=65534',
+        '--regid=65534',
+        '--clear-groups',
+      ])
+      await vi.waitFor(() => expect(server.output().stderr).toMatch(/^Indexed /m), waitOpts)
+      expect(server.output().stderr).toMatch(/keeping the index in memory/)
+      expect(await texts(server.port)).toEqual(['read-only'])
+    },
+  )
+
+  it('is kept by one gateway: a second says so and exits, and a killed one never blocks the next', async () => {
+    const { config, cache, env, start, stop } = await setup({ 'status/a.json': status('one') })
+    const first = await start()
+    const second = await runCli(
+      ['serve', '--port', '0', '--config', config, '--cache-dir', cache],
+      env,
+    )
+    expect(second.code).toBe(1)
+    expect(second.stderr).toMatch(
+      /another syncweb gateway is using the index in .* \(pid \d+\); stop it/,
+    )
+    await stop(first, 'SIGKILL')
+    const third = await start()
+    expect(await texts(third.port)).toEqual(['one'])
+    await stop(third)
+    const rebuilt = await runCli(['reindex', '--config', config, '--cache-dir', cache], env)
+    expect(rebuilt.code).toBe(0)
+    expect(rebuilt.stderr).toMatch(/Indexed 1 items from 1 files/)
+  })
+})
+
+describe('search', () => {
+  let port: number
+  let root: string
+
+  beforeAll(async () => {
+    const home = await tempDir()
+    root = join(home, 'pal')
+    const outside = join(home, 'outside')
+    await writeFiles(outside, { 'secret.md': '# Outside\n\nzebrasecret outside the space' })
+    await writeFiles(root, {
+      'status/a.json': status('The café clock chimes at noon'),
+      'status/b.json': status('Tomatoes ripen in the garden', '2026-05-02T10:00:00Z'),
+      'posts/2026-05-03-kites.md':
+        '---\ntitle: Kites over the river\n---\n\nWe flew kites over the river.\n',
+      'about.html':
+        '<html><head><title>About Pal</title></head><body><script>ignoredword</script><p>Pal builds <b>wooden</b> boats.</p></body></html>',
+      'notes.txt': 'plain text notes about lanterns',
+      // Never searchable: hidden, sync-internal, partial, or through a link out of the space.
+      '.hidden.md': 'zebrasecret hidden',
+      '.stversions/old.md': 'zebrasecret old version',
+      'status/.syncthing.c.json.tmp': status('zebrasecret partial'),
+      '~syncthing~d.tmp': 'zebrasecret partial',
+      'e.md.!sync': 'zebrasecret resilio partial',
+    })
+    await symlink(join(outside, 'secret.md'), join(root, 'linked.md'))
+    const config = join(home, 'config.json')
+    await writeFile(config, JSON.stringify({ spaces: { pal: { path: root } } }))
+    const server = await serveCli(['--config', config, '--cache-dir', join(home, 'cache')], {
+      HOME: home,
+    })
+    port = server.port
+    await vi.waitFor(() => expect(server.output().stderr).toMatch(/^Indexed /m), waitOpts)
+  })
+
+  const hits = async (q: string, extra = '') =>
+    (await getJson(port, `/api/search?q=${encodeURIComponent(q)}${extra}`)).body
+
+  it('finds items and pages, across case and accents, with every field of a hit', async () => {
+    const { query, hits: found } = await hits('CAFE')
+    expect(query).toBe('CAFE')
+    expect(found).toEqual([
+      {
+        space: 'pal',
+        path: 'status/a.json',
+        url: `http://127.0.0.1:${port}/@pal/status/a.json`,
+        title: null,
+        snippet: 'The <mark>café</mark> clock chimes at noon',
+        kind: 'status',
+      },
+    ])
+    expect((await hits('wooden')).hits.map((h: any) => [h.kind, h.title, h.path])).toEqual([
+      ['page', 'About Pal', 'about.html'],
+    ])
+    expect((await hits('lantern*')).hits.map((h: any) => h.path)).toEqual(['notes.txt'])
+    expect((await hits('"over the river"')).hits.map((h: any) => h.kind)).toEqual(['post'])
+    expect((await hits('"river over"')).hits).toEqual([])
+    expect((await hits('ignoredword')).hits).toEqual([])
+  })
+
+  it('never finds hidden files, sync partials, or a file through a link out of the space', async () => {
+    expect((await hits('zebrasecret')).hits).toEqual([])
+  })
+
+  it('answers any query with results or a 400 that says why, never a 500', async () => {
+    const queries = [
+      '"unbalanced',
+      'a" b "c',
+      '(((',
+      'NEAR(clock noon)',
+      'clock AND OR NOT',
+      'title:clock',
+      'body:*',
+      '*',
+      '"',
+      '""',
+      '^clock',
+      '-clock',
+      'clock +noon',
+      '\u0000',
+      '🍅',
+      'x'.repeat(10_000),
+      Array.from({ length: 40 }, (_, i) => `w${i}`).join(' '),
+      '\\',
+      "'; DROP TABLE items; --",
+    ]
+    for (const q of queries) {
+      const res = await get(port, `/api/search?q=${encodeURIComponent(q)}`)
+      expect([200, 400], q.slice(0, 40)).toContain(res.status)
+      if (res.status === 400) expect(JSON.parse(res.text).error.message).toMatch(/^q: /)
+      const page = await get(port, `/search?q=${encodeURIComponent(q)}`)
+      expect([200, 400]).toContain(page.status)
+      const feed = await get(port, `/timeline.json?q=${encodeURIComponent(q)}`)
+      expect([200, 400]).toContain(feed.status)
+    }
+    expect((await get(port, '/api/search?q=clock&limit=0')).status).toBe(400)
+    expect((await get(port, '/api/search?q=clock&cursor=nonsense')).status).toBe(400)
+    expect((await get(port, '/api/search?q=clock&space=nobody')).status).toBe(400)
+  })
+
+  it('filters the timeline, its page and its Atom feed by q', async () => {
+    const feed = (await getJson(port, '/timeline.json?q=tomatoes')).body
+    expect(feed.items.map((i: any) => i.content_text)).toEqual(['Tomatoes ripen in the garden'])
+    expect(feed.feed_url).toContain('q=tomatoes')
+    expect((await get(port, '/timeline.xml?q=kites')).text).toContain('Kites over the river')
+    expect((await get(port, '/timeline.xml?q=kites')).text).not.toContain('Tomatoes')
+    expect((await get(port, '/timeline?q=tomatoes')).text).toContain('Tomatoes ripen')
+  })
+
+  it('is a page that works without JavaScript, and a box in the header of every page', async () => {
+    const page = await get(port, '/search?q=kites')
+    expect(page.status).toBe(200)
+    expect(page.text).toMatch(/<mark>kites<\/mark>/i)
+    expect(page.text).toContain('href="http://127.0.0.1:')
+    for (const path of ['/', '/timeline', '/search']) {
+      expect((await get(port, path)).text).toMatch(/<form class="bar-search" action="\/search"/)
+    }
+  })
+
+  it('finds a file within a second of it landing', async () => {
+    const started = performance.now()
+    await writeFile(join(root, 'status/fresh.json'), status('quokkas arrived'))
+    await vi.waitFor(async () => expect((await hits('quokkas')).hits).toHaveLength(1), {
+      timeout: 5000,
+      interval: 20,
+    })
+    const took = performance.now() - started
+    console.log(`search: a new file was found ${took.toFixed(0)} ms after it landed`)
+    expect(took).toBeLessThan(1000)
+  })
+})
