@@ -38,7 +38,7 @@ async function texts(port: number): Promise<string[]> {
   const all: string[] = []
   let path: string | undefined = '/timeline.json?limit=200'
   while (path) {
-    const { body } = await getJson(port, path)
+    const body: any = (await getJson(port, path)).body
     all.push(...body.items.map((i: any) => i.content_text))
     path = body.next_url
       ? new URL(body.next_url).pathname + new URL(body.next_url).search
