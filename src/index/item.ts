@@ -18,11 +18,22 @@ export interface Item {
   /** The file in the space it came from. */
   path: string
   tags: string[]
+  /** Its portable reference: the same on every reader's gateway (parsers/refs.ts). */
+  ref: string
+  /** The parent's ref, when it is a reply. */
   replyTo?: string
+  /** A reply by an old gateway URL: `NAME/PATH` of the parent (parsers/refs.ts replyTarget). */
+  replyFile?: string
+  /** Whom a twtxt reply answers, from its leading mention. */
+  replyToWho?: { nick?: string; url: string }
+  /** Who it names with `@` (parsers/refs.ts mentionTokens); kept in the index's own table. */
+  mentions?: string[]
   image?: string
   author?: string
   /** A related page elsewhere (a status's `url`). */
   external?: string
+  /** When the gateway first saw it (ms), set by the index: what "unread" is measured by. */
+  arrived?: number
   /** Posts render their full HTML on demand, not while indexing (see index/post.ts). */
   lazyHtml?: boolean
 }

@@ -11,6 +11,31 @@ export interface Query {
   match?: string
   /** Items dated after this (ms) wait; default: a day from now. */
   horizon?: number
+  /** Only replies to these spaces' items and mentions of these names (`to=me`). */
+  to?: Audience
+  /** Leave these out (the config's `mute`), unless `muted=include`. */
+  mute?: Mute
+  /** One conversation, by its root's ref: the root first, then the replies, oldest first. */
+  thread?: string
+}
+
+/** Who "me" is, for notifications: my spaces, and the `@name`s and URLs that mention me. */
+export interface Audience {
+  spaces: readonly string[]
+  /** parsers/refs.ts mentionTokens: `@nick`, `@name`, a twtxt URL. */
+  tokens: readonly string[]
+}
+
+export interface Mute {
+  spaces: readonly string[]
+  tags: readonly string[]
+  /** The muted words as one full-text expression (any of them). */
+  match?: string
+}
+
+/** Whether a query leaves anything muted out. */
+export function mutes(mute: Mute | undefined): mute is Mute {
+  return Boolean(mute && (mute.spaces.length || mute.tags.length || mute.match))
 }
 
 export interface Cursor {
@@ -36,11 +61,16 @@ export function horizonOf(now: number): number {
  * filters, and items dated beyond the horizon held back.
  */
 export function matches(item: Item, query: Omit<Query, 'limit'>, horizon: number): boolean {
+  const tag = query.tag?.toLowerCase()
+  const muted = query.mute
   return (
     item.date <= horizon &&
     (!query.spaces || query.spaces.has(item.space)) &&
     (!query.kinds || query.kinds.has(item.kind)) &&
-    (!query.tag || item.tags.includes(query.tag))
+    (!tag || item.tags.some((t) => t.toLowerCase() === tag)) &&
+    (!muted ||
+      (!muted.spaces.includes(item.space) &&
+        !item.tags.some((t) => muted.tags.includes(t.toLowerCase()))))
   )
 }
 

@@ -55,11 +55,17 @@ function boundedItem(item: Item): Item {
     url: short(item.url),
     path: wellFormed(item.path),
     tags: item.tags.map(short),
+    ref: short(item.ref),
   }
-  for (const key of ['title', 'replyTo', 'image', 'author', 'external'] as const) {
+  for (const key of ['title', 'replyTo', 'replyFile', 'image', 'author', 'external'] as const) {
     const value = item[key]
     if (value !== undefined) out[key] = short(value)
   }
+  if (item.replyToWho) {
+    const { nick, url } = item.replyToWho
+    out.replyToWho = { ...(nick ? { nick: short(nick) } : {}), url: short(url) }
+  }
+  if (item.mentions) out.mentions = item.mentions.slice(0, 64).map(short)
   return out
 }
 
@@ -67,6 +73,16 @@ function boundedMeta(meta: TwtxtMeta): TwtxtMeta {
   return {
     ...(meta.nick ? { nick: short(meta.nick) } : {}),
     ...(meta.url ? { url: short(meta.url) } : {}),
+    ...(meta.avatar ? { avatar: short(meta.avatar) } : {}),
+    ...(meta.description ? { description: short(meta.description) } : {}),
+    ...(meta.links
+      ? {
+          links: meta.links.map((l) => ({
+            ...(l.title ? { title: short(l.title) } : {}),
+            url: short(l.url),
+          })),
+        }
+      : {}),
     follows: meta.follows.map((f) => ({
       nick: short(f.nick),
       ...(f.url ? { url: short(f.url) } : {}),

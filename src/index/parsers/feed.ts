@@ -3,6 +3,7 @@ import { htmlToText, rewriteUrl, sanitizeItemHtml, type SpaceBase } from '../../
 import { parseJson } from '../../nesting.js'
 import { safeHttpUrl } from '../../safe-url.js'
 import { problem, type Item, type ParseResult, type SourceFile } from '../item.js'
+import { contentRef, mentionTokens, replyTarget } from './refs.js'
 import { dirOf, parseTime, spacePath, summarize, trimmed, toTags } from './fields.js'
 
 // Loaded at the first XML feed (~10 MB with its XML parser): most spaces have none.
@@ -28,6 +29,8 @@ interface Entry {
   author?: string
   tags: string[]
   image?: string
+  /** RFC 4685 `<thr:in-reply-to ref="…">`. */
+  replyTo?: string
 }
 
 /**
@@ -64,6 +67,8 @@ export function parseFeedFile(file: SourceFile): ParseResult {
       (entry.url && rewriteUrl(entry.url, base, 'link')) || spacePath(file.space, file.path)
     const image = entry.image ? rewriteUrl(entry.image, base, 'src') : undefined
     const author = entry.author ?? feedAuthor
+    const reply = replyTarget(entry.replyTo)
+    const mentions = mentionTokens(text)
     items.push({
       id: `${file.space}:${file.path}#${key}`,
       space: file.space,
@@ -75,6 +80,11 @@ export function parseFeedFile(file: SourceFile): ParseResult {
       url,
       path: file.path,
       tags: toTags(entry.tags),
+      // Its id (Atom) or guid (RSS), as every reader of the feed sees it.
+      ref: entry.id ?? entry.url ?? contentRef(date, text),
+      ...(reply?.ref ? { replyTo: reply.ref } : {}),
+      ...(reply?.file ? { replyFile: reply.file } : {}),
+      ...(mentions.length ? { mentions } : {}),
       ...(entry.title ? { title: entry.title } : {}),
       ...(entry.updated !== undefined && entry.updated !== date ? { updated: entry.updated } : {}),
       ...(image ? { image } : {}),
@@ -99,6 +109,7 @@ function readXmlFeed(text: string) {
   const entries: Entry[] = feed.items.map((item) => {
     const published = item.published ? item.published.getTime() : undefined
     const updated = item.updated ? item.updated.getTime() : undefined
+    const replyTo = inReplyTo(item.element)
     return {
       tags: item.categories.map((c) => c.label ?? c.term).filter((t): t is string => Boolean(t)),
       ...(item.id ? { id: item.id } : {}),
@@ -110,9 +121,22 @@ function readXmlFeed(text: string) {
       ...(updated !== undefined && !isNaN(updated) ? { updated } : {}),
       ...(item.authors[0]?.name ? { author: item.authors[0].name } : {}),
       ...(item.image?.url ? { image: item.image.url } : {}),
+      ...(replyTo ? { replyTo } : {}),
     }
   })
   return { site: safeHttpUrl(feed.url), entries, feedAuthor: feed.authors[0]?.name ?? undefined }
+}
+
+const THREADING = 'http://purl.org/syndication/thread/1.0'
+
+type FeedElement = ReturnType<ParseXmlFeed>['items'][number]['element']
+
+/** An entry's RFC 4685 parent: the `ref` of its first `in-reply-to` in the threading namespace. */
+function inReplyTo(element: FeedElement): string | undefined {
+  for (const child of element.findElementsWithName('in-reply-to')) {
+    if (child.namespaceUri === THREADING) return trimmed(child.getAttribute('ref'))
+  }
+  return undefined
 }
 
 /** JSON Feed 1.0 and 1.1 (https://www.jsonfeed.org/version/1.1/). */

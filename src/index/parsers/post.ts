@@ -13,6 +13,7 @@ import {
   titleFromFileName,
   toTags,
 } from './fields.js'
+import { contentRef, mentionTokens, replyTarget } from './refs.js'
 
 /** What front matter says about a post, by the rules its timeline item and its page share. */
 export function postFields(data: Record<string, unknown>, path: string) {
@@ -29,6 +30,9 @@ export function postFields(data: Record<string, unknown>, path: string) {
     image: trimmed(data.image),
     author: trimmed(data.author),
     draft: data.draft === true,
+    /** Its own ref, when it names one. */
+    id: typeof data.id === 'number' ? String(data.id) : trimmed(data.id),
+    reply: replyTarget(trimmed(data.reply_to ?? data.in_reply_to)),
   }
 }
 
@@ -54,6 +58,9 @@ export function parsePost(file: SourceFile): ParseResult {
   const summary = summarize(fields.description ?? paragraph ?? '')
   const base = { space: file.space, dir: dirOf(file.path) }
   const image = fields.image && rewriteUrl(fields.image, base, 'src')
+  // The whole text, for search and `content_text`; pages of the timeline show the summary.
+  const text = markdownText(body).text || summary
+  const mentions = mentionTokens(text)
   return {
     items: [
       {
@@ -61,8 +68,7 @@ export function parsePost(file: SourceFile): ParseResult {
         space: file.space,
         kind: 'post',
         title,
-        // The whole text, for search and `content_text`; pages of the timeline show the summary.
-        text: markdownText(body).text || summary,
+        text,
         html: '',
         lazyHtml: true,
         summary,
@@ -70,6 +76,10 @@ export function parsePost(file: SourceFile): ParseResult {
         url: spacePath(file.space, file.path),
         path: file.path,
         tags: fields.tags,
+        ref: fields.id ?? contentRef(date, text),
+        ...(fields.reply?.ref ? { replyTo: fields.reply.ref } : {}),
+        ...(fields.reply?.file ? { replyFile: fields.reply.file } : {}),
+        ...(mentions.length ? { mentions } : {}),
         ...(fields.updated !== undefined ? { updated: fields.updated } : {}),
         ...(image ? { image } : {}),
         ...(fields.author ? { author: fields.author } : {}),

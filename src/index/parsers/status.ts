@@ -1,6 +1,7 @@
 import { NestingError, parseJson } from '../../nesting.js'
 import { htmlToText, rewriteUrl, sanitizeItemHtml } from '../../render/sanitize.js'
 import { problem, type Item, type ParseResult, type SourceFile } from '../item.js'
+import { contentRef, mentionTokens, replyTarget } from './refs.js'
 import { dirOf, parseTime, spacePath, summarize, trimmed, toTags } from './fields.js'
 
 /**
@@ -38,10 +39,12 @@ export function parseStatus(file: SourceFile): ParseResult {
   const safeHtml = html ? sanitizeItemHtml(html, base) : ''
   const plain = text?.trim() ? text.trim() : htmlToText(safeHtml)
   const title = trimmed(o.title)
-  const id = typeof o.id === 'string' || typeof o.id === 'number' ? String(o.id) : file.path
+  const own = typeof o.id === 'number' ? String(o.id) : trimmed(o.id)
+  const id = own ?? file.path
   const external = trimmed(field('url', 'external_url'))
   const image = trimmed(o.image)
-  const replyTo = trimmed(o.reply_to)
+  const reply = replyTarget(trimmed(field('reply_to', 'in_reply_to')))
+  const mentions = mentionTokens(plain)
 
   const item: Item = {
     id: `${file.space}:${id}`,
@@ -54,11 +57,14 @@ export function parseStatus(file: SourceFile): ParseResult {
     url: spacePath(file.space, file.path),
     path: file.path,
     tags: toTags(o.tags),
+    ref: own ?? contentRef(date, plain),
+    ...(reply?.ref ? { replyTo: reply.ref } : {}),
+    ...(reply?.file ? { replyFile: reply.file } : {}),
+    ...(mentions.length ? { mentions } : {}),
     ...(title ? { title } : {}),
     ...(updated !== undefined ? { updated } : {}),
     ...(external ? optional('external', rewriteUrl(external, base, 'link')) : {}),
     ...(image ? optional('image', rewriteUrl(image, base, 'src')) : {}),
-    ...(replyTo ? optional('replyTo', rewriteUrl(replyTo, base, 'link')) : {}),
   }
   return { items: [item] }
 }

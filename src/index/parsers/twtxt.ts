@@ -1,13 +1,23 @@
 import { safeHttpUrl } from '../../safe-url.js'
 import { type Item, type ParseResult, type SourceFile } from '../item.js'
 import { parseTime, spacePath, summarize } from './fields.js'
+import { contentRef, mentionTokens, twtHash, twtStamp, twtSubject } from './refs.js'
 
 export interface TwtxtMeta {
   nick?: string
+  /** The first `# url`: the feed's identity, which its twts' hashes are made with. */
   url?: string
+  /** `# avatar`, `# description`, `# link = TITLE URL` (the yarn Metadata extension). */
+  avatar?: string
+  description?: string
+  links?: Array<{ title?: string; url: string }>
   /** `# follow = NICK URL`; `url` only when it passed safeHttpUrl, as pages write it as a link. */
   follows: Array<{ nick: string; url?: string }>
 }
+
+// `@<nick url>` or `@<url>`. Bounded parts without `<` keep this linear: `(\S+)\s+` took 13 s on
+// a line of 100,000 `@<`.
+const MENTION = /@<(?:([^\s<>]{1,64})\s+)?([^\s<>]{1,2048})>/g
 
 /**
  * `twtxt.txt` (https://twtxt.readthedocs.io/en/latest/user/twtxtfile.html): one post a line,
@@ -19,6 +29,9 @@ export function parseTwtxt(file: SourceFile): ParseResult & { meta: TwtxtMeta } 
   const items: Item[] = []
   const bad: number[] = []
   const seen = new Map<string, number>()
+  // Each item's timestamp as written and raw text: its Twt Hash needs the file's first `# url`,
+  // which may come after it.
+  const written: Array<[string | undefined, string]> = []
   const lines = file.text.split(/\r?\n/)
   lines.forEach((line, index) => {
     if (line.trim() === '') return
@@ -26,9 +39,15 @@ export function parseTwtxt(file: SourceFile): ParseResult & { meta: TwtxtMeta } 
       const kv = /^#\s*([a-z_]+)\s*=\s*(.+?)\s*$/i.exec(line)
       if (!kv) return
       const [, key, value] = kv as unknown as [string, string, string]
-      if (key === 'nick') meta.nick = value
-      else if (key === 'url') meta.url = value
-      else if (key === 'follow') {
+      if (key === 'nick') meta.nick ??= value
+      else if (key === 'url') meta.url ??= value
+      else if (key === 'avatar') meta.avatar ??= value
+      else if (key === 'description') meta.description ??= value
+      else if (key === 'link' && (meta.links ??= []).length < 32) {
+        const at = value.search(/\S+$/)
+        const title = value.slice(0, at).trim()
+        meta.links.push({ ...(title ? { title } : {}), url: value.slice(at) })
+      } else if (key === 'follow') {
         const [nick, raw] = value.split(/\s+/)
         const url = safeHttpUrl(raw)
         if (nick && raw) meta.follows.push({ nick, ...(url ? { url } : {}) })
@@ -42,15 +61,18 @@ export function parseTwtxt(file: SourceFile): ParseResult & { meta: TwtxtMeta } 
       bad.push(index + 1)
       return
     }
-    // Mentions are written `@<nick url>` or `@<url>`; readers show `@nick`. Bounded parts
-    // without `<` keep this linear: `(\S+)\s+` took 13 s on a line of 100,000 `@<`.
-    const text = raw.replace(
-      /@<(?:([^\s<>]{1,64})\s+)?([^\s<>]{1,2048})>/g,
+    const subject = twtSubject(raw)
+    // Readers show `@nick` for a mention, and a reply without its subject (the page says
+    // "in reply to" instead).
+    const text = (subject ? subject.rest : raw).replace(
+      MENTION,
       (_, nick: string | undefined, url: string) => `@${nick ?? url}`,
     )
     const stamp = new Date(date).toISOString()
     const n = (seen.get(stamp) ?? 0) + 1
     seen.set(stamp, n)
+    const mentions = mentionTokens(raw)
+    const to = subject?.to[0]
     items.push({
       id: `${file.space}:${file.path}#${stamp}${n > 1 ? `-${n}` : ''}`,
       space: file.space,
@@ -62,10 +84,19 @@ export function parseTwtxt(file: SourceFile): ParseResult & { meta: TwtxtMeta } 
       url: spacePath(file.space, file.path),
       path: file.path,
       tags: [...text.matchAll(/(?:^|\s)#([\p{L}\p{N}_-]{1,64})/gu)].map((m) => m[1]!),
-      ...(meta.nick ? { author: meta.nick } : {}),
+      ref: '',
+      ...(subject ? { replyTo: subject.hash } : {}),
+      ...(to ? { replyToWho: to } : {}),
+      ...(mentions.length ? { mentions } : {}),
     })
+    written.push([twtStamp(line.slice(0, tab)), raw])
   })
-  for (const item of items) if (meta.nick) item.author = meta.nick
+  items.forEach((item, i) => {
+    // Without a `# url` (or with a timestamp the hash cannot read), a hash of the date and text.
+    const [stamp, raw] = written[i]!
+    item.ref = meta.url && stamp ? twtHash(meta.url, stamp, raw) : contentRef(item.date, raw)
+    if (meta.nick) item.author = meta.nick
+  })
   const shown = bad.slice(0, 5).join(', ') + (bad.length > 5 ? ', …' : '')
   return {
     items,

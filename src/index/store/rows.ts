@@ -8,23 +8,57 @@ export interface ItemRow {
   path: string
   kind: string
   date: number
+  ref: string
+  reply_ref: string | null
+  reply_file: string | null
+  arrived: number
   data: string
   title: string | null
   body: string
 }
 
-// What `data` holds: everything of an item that no query filters or sorts on.
-type ItemData = Omit<Item, 'id' | 'space' | 'path' | 'kind' | 'date' | 'title' | 'text'>
+// What `data` holds: everything of an item that no query filters, sorts or joins on (and its
+// tags and mentions, so that deleting its rows of `tags` and `mentions` can name them).
+type ItemData = Omit<
+  Item,
+  | 'id'
+  | 'space'
+  | 'path'
+  | 'kind'
+  | 'date'
+  | 'title'
+  | 'text'
+  | 'ref'
+  | 'replyTo'
+  | 'replyFile'
+  | 'arrived'
+>
 
-/** The columns of an item's rows. */
+/** The columns of an item's rows (`arrived` is the store's to set). */
 export function toRow(item: Item) {
-  const { id, space, path, kind, date, title, text, ...data } = item
+  const {
+    id,
+    space,
+    path,
+    kind,
+    date,
+    title,
+    text,
+    ref,
+    replyTo,
+    replyFile,
+    arrived: _arrived,
+    ...data
+  } = item
   return {
     id,
     space,
     path,
     kind,
     date,
+    ref,
+    reply_ref: replyTo ?? null,
+    reply_file: replyFile ?? null,
     title: title ?? null,
     body: text,
     data: JSON.stringify(data),
@@ -41,13 +75,17 @@ export function fromRow(row: ItemRow): Item {
     date: row.date,
     ...(row.title !== null ? { title: row.title } : {}),
     text: row.body,
+    ref: row.ref,
+    ...(row.reply_ref !== null ? { replyTo: row.reply_ref } : {}),
+    ...(row.reply_file !== null ? { replyFile: row.reply_file } : {}),
+    arrived: row.arrived,
     ...data,
   }
 }
 
 /** The columns a query of items reads, joined with their text. */
 export const ITEM_COLUMNS =
-  'items.rowid AS rowid, id, space, path, kind, date, data, docs.title AS title, docs.body AS body'
+  'items.rowid AS rowid, items.id AS id, items.space AS space, items.path AS path, items.kind AS kind, items.date AS date, items.ref AS ref, items.reply_ref AS reply_ref, items.reply_file AS reply_file, items.arrived AS arrived, items.data AS data, docs.title AS title, docs.body AS body'
 
 /** A page of a space as search reads it: its title and its text, without markup. */
 export interface PageText {

@@ -2,7 +2,7 @@
  * The on-disk index (docs/index.md describes it for people). A cache of the folders: anything
  * here can be rebuilt from them, so a file of another version is moved aside, never migrated.
  */
-export const SCHEMA_VERSION = 1
+export const SCHEMA_VERSION = 2
 /** 'swix' in the SQLite header: a database that says it is not ours is never touched. */
 export const APPLICATION_ID = 0x73776978
 
@@ -31,13 +31,26 @@ CREATE TABLE items (
   path TEXT NOT NULL,
   kind TEXT NOT NULL,
   date INTEGER NOT NULL,
+  ref TEXT NOT NULL,
+  reply_ref TEXT,
+  reply_file TEXT,
+  arrived INTEGER NOT NULL,
   data TEXT NOT NULL
 );
 CREATE TABLE tags (
-  tag TEXT NOT NULL,
+  tag TEXT NOT NULL COLLATE NOCASE,
   item INTEGER NOT NULL,
   PRIMARY KEY (tag, item)
 ) WITHOUT ROWID;
+CREATE TABLE mentions (
+  token TEXT NOT NULL,
+  item INTEGER NOT NULL,
+  PRIMARY KEY (token, item)
+) WITHOUT ROWID;
+-- Replies are few: these stay current from the start, so that threads are found while a first
+-- build is still running.
+CREATE INDEX items_reply_ref ON items(reply_ref) WHERE reply_ref IS NOT NULL;
+CREATE INDEX items_reply_file ON items(reply_file) WHERE reply_file IS NOT NULL;
 CREATE TABLE pages (
   rowid INTEGER PRIMARY KEY,
   space TEXT NOT NULL,
@@ -60,6 +73,8 @@ export const INDEXES = [
   'CREATE INDEX IF NOT EXISTS items_order ON items(date DESC, id)',
   'CREATE INDEX IF NOT EXISTS items_space ON items(space, date DESC, id)',
   'CREATE INDEX IF NOT EXISTS items_file ON items(space, path)',
+  'CREATE INDEX IF NOT EXISTS items_ref ON items(ref, date, id)',
+  'CREATE INDEX IF NOT EXISTS items_arrived ON items(arrived)',
   'CREATE UNIQUE INDEX IF NOT EXISTS pages_file ON pages(space, path)',
   'CREATE INDEX IF NOT EXISTS files_problems ON files(space, path) WHERE problem IS NOT NULL',
   // In one go: no document may land between the rebuild and the triggers that keep it whole.

@@ -1,7 +1,8 @@
-import type { ItemKind } from '../item.js'
+import type { Item, ItemKind } from '../item.js'
 import type { Query } from '../query.js'
 import type Database from 'libsql'
 import type { Db } from './db.js'
+import { filtersOf } from './filters.js'
 import { ITEM_COLUMNS, type ItemRow, type PageText, type toRow } from './rows.js'
 
 type Statement = Database.Statement<unknown[]>
@@ -18,6 +19,8 @@ export class Statements {
   readonly #deleteItem: Statement
   readonly #deleteDoc: Statement
   readonly #deleteTags: Statement
+  readonly #insertMention: Statement
+  readonly #deleteMention: Statement
   readonly #pageOf: Statement
   readonly #insertPage: Statement
   readonly #deletePage: Statement
@@ -34,9 +37,11 @@ export class Statements {
     this.#idTaken = db.prepare('SELECT 1 FROM items WHERE id = ?').raw()
     this.#insertDoc = db.prepare('INSERT INTO docs (title, body) VALUES (?, ?)')
     this.#insertItem = db.prepare(
-      'INSERT INTO items (rowid, id, space, path, kind, date, data) VALUES (?, ?, ?, ?, ?, ?, ?)',
+      'INSERT INTO items (rowid, id, space, path, kind, date, ref, reply_ref, reply_file, arrived, data) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
     )
     this.#insertTag = db.prepare('INSERT OR IGNORE INTO tags (tag, item) VALUES (?, ?)')
+    this.#insertMention = db.prepare('INSERT OR IGNORE INTO mentions (token, item) VALUES (?, ?)')
+    this.#deleteMention = db.prepare('DELETE FROM mentions WHERE token = ? AND item = ?')
     this.#deleteItem = db.prepare('DELETE FROM items WHERE rowid = ?')
     this.#deleteDoc = db.prepare('DELETE FROM docs WHERE rowid = ?')
     this.#deleteTags = db.prepare('DELETE FROM tags WHERE item = ? AND tag = ?')
@@ -59,17 +64,33 @@ export class Statements {
     return this.#idTaken.get(id) !== undefined
   }
 
-  insertItem(row: ReturnType<typeof toRow>, tags: string[]) {
+  insertItem(row: ReturnType<typeof toRow>, arrived: number, item: Item) {
     const { lastInsertRowid } = this.#insertDoc.run(row.title, row.body)
-    this.#insertItem.run(lastInsertRowid, row.id, row.space, row.path, row.kind, row.date, row.data)
-    for (const tag of tags) this.#insertTag.run(tag, lastInsertRowid)
+    this.#insertItem.run(
+      lastInsertRowid,
+      row.id,
+      row.space,
+      row.path,
+      row.kind,
+      row.date,
+      row.ref,
+      row.reply_ref,
+      row.reply_file,
+      arrived,
+      row.data,
+    )
+    for (const tag of item.tags) this.#insertTag.run(tag, lastInsertRowid)
+    for (const token of item.mentions ?? []) this.#insertMention.run(token, lastInsertRowid)
   }
 
   deleteItem(rowid: number) {
     const data = this.#db.prepare('SELECT data FROM items WHERE rowid = ?').raw().get(rowid) as
       [string] | undefined
-    for (const tag of data ? ((JSON.parse(data[0]) as { tags?: string[] }).tags ?? []) : [])
-      this.#deleteTags.run(rowid, tag)
+    const { tags = [], mentions = [] } = data
+      ? (JSON.parse(data[0]) as { tags?: string[]; mentions?: string[] })
+      : {}
+    for (const tag of tags) this.#deleteTags.run(rowid, tag)
+    for (const token of mentions) this.#deleteMention.run(token, rowid)
     this.#deleteItem.run(rowid)
     this.#deleteDoc.run(rowid)
   }
@@ -112,31 +133,29 @@ export class Statements {
 
   /** One page of the timeline (one row more than asked, to tell whether there is a next). */
   page(query: Query, horizon: number): ItemRow[] {
-    const where = ['items.date <= ?']
-    const params: unknown[] = [horizon]
+    const { where, params } = filtersOf(query, horizon)
     if (query.before) {
       where.push('(items.date < ? OR (items.date = ? AND items.id > ?))')
       params.push(query.before.date, query.before.date, query.before.id)
     }
-    if (query.spaces) {
-      where.push(`items.space IN (${[...query.spaces].map(() => '?').join(',')})`)
-      params.push(...query.spaces)
-    }
-    if (query.kinds) {
-      where.push(`items.kind IN (${[...query.kinds].map(() => '?').join(',')})`)
-      params.push(...(query.kinds as Set<ItemKind>))
-    }
-    if (query.tag) {
-      where.push('items.rowid IN (SELECT item FROM tags WHERE tag = ?)')
-      params.push(query.tag)
-    }
-    if (query.match) {
-      where.push('items.rowid IN (SELECT rowid FROM search WHERE search MATCH ?)')
-      params.push(query.match)
-    }
     const sql = `SELECT ${ITEM_COLUMNS} FROM items JOIN docs ON docs.rowid = items.rowid WHERE ${where.join(' AND ')} ORDER BY items.date DESC, items.id ASC LIMIT ?`
+    return this.prepared(sql).all(...params, query.limit + 1) as ItemRow[]
+  }
+
+  /** How many items a query keeps that arrived after a time (the unread ones), up to 1,000. */
+  countArrived(query: Omit<Query, 'limit'>, horizon: number, after: number): number {
+    const { where, params } = filtersOf(query, horizon)
+    const sql = `SELECT count(*) FROM (SELECT 1 FROM items WHERE items.arrived > ? AND ${where.join(' AND ')} LIMIT 1000)`
+    return Number((this.prepared(sql).raw().get(after, ...params) as [number])[0])
+  }
+
+  /** A statement prepared once per SQL text (the filters' shapes are few; a bound keeps it so). */
+  prepared(sql: string): Statement {
     let statement = this.#pages.get(sql)
-    if (!statement) this.#pages.set(sql, (statement = this.#db.prepare(sql)))
-    return statement.all(...params, query.limit + 1) as ItemRow[]
+    if (!statement) {
+      if (this.#pages.size >= 256) this.#pages.clear()
+      this.#pages.set(sql, (statement = this.#db.prepare(sql)))
+    }
+    return statement
   }
 }

@@ -9,6 +9,7 @@ export type { PageText } from './rows.js'
 import { BUILT, INDEXES } from './schema.js'
 import { search, type SearchOptions } from './search.js'
 import { Statements } from './statements.js'
+import { Threads } from './threads.js'
 
 export interface StoreChange {
   /** New or changed items. */
@@ -37,6 +38,8 @@ export class Store extends EventEmitter<{ change: [StoreChange] }> {
   readonly db: Db
   readonly file: string | undefined
   readonly files: FileTable
+  /** Conversations: parents, roots, replies (store/threads.ts). */
+  readonly threads: Threads
   readonly #sql: Statements
   #built: boolean
   #version = 0
@@ -51,6 +54,7 @@ export class Store extends EventEmitter<{ change: [StoreChange] }> {
     this.#built = opened.built
     this.#sql = new Statements(this.db)
     this.files = new FileTable(this.db)
+    this.threads = new Threads(this.db, this.#sql, () => this.#built)
     for (const [space, count] of this.db
       .prepare('SELECT space, count(*) FROM items GROUP BY space')
       .raw()
@@ -90,6 +94,7 @@ export class Store extends EventEmitter<{ change: [StoreChange] }> {
       const old = known ? this.#sql.itemsOfFile(space, path) : []
       const before = new Map(old.map((row) => [row.id, row]))
       const kept = new Set<string>()
+      const now = Date.now()
       let added = 0
       for (const item of items) {
         const row = toRow(item)
@@ -101,10 +106,13 @@ export class Store extends EventEmitter<{ change: [StoreChange] }> {
         // Two files claiming one id (a status with its "id" copied): the first one wins.
         if (!was && (kept.has(item.id) || (this.#built && this.#sql.idTaken(item.id)))) continue
         if (was) this.#sql.deleteItem(was.rowid)
-        this.#sql.insertItem(row, item.tags)
+        // A new item arrives now; one of a first build arrived when it was written, as far as
+        // anyone can tell (else a new index would make every old item unread).
+        const arrived = was ? was.arrived : this.#built ? now : Math.min(item.date, now)
+        this.#sql.insertItem(row, arrived, item)
         if (!was) added++
         kept.add(item.id)
-        change.upserted.push(item)
+        change.upserted.push({ ...item, arrived })
         if (!this.#built) this.#newest.set(space, Math.max(this.#newest.get(space) ?? 0, item.date))
       }
       for (const row of old) {
@@ -162,6 +170,11 @@ export class Store extends EventEmitter<{ change: [StoreChange] }> {
   /** Full-text search over items and pages (store/search.ts). */
   search(options: Omit<SearchOptions, 'horizon'>) {
     return search(this.db, { ...options, horizon: horizonOf(Date.now()) })
+  }
+
+  /** How many items of a query arrived after a time (ms): the unread ones. */
+  countArrived(query: Omit<Query, 'limit'>, after: number): number {
+    return this.#sql.countArrived(query, query.horizon ?? horizonOf(Date.now()), after)
   }
 
   query(query: Query): Page {
@@ -238,6 +251,9 @@ function sameRow(was: ItemRow, row: ReturnType<typeof toRow>): boolean {
     was.body === row.body &&
     was.date === row.date &&
     was.title === row.title &&
-    was.kind === row.kind
+    was.kind === row.kind &&
+    was.ref === row.ref &&
+    was.reply_ref === row.reply_ref &&
+    was.reply_file === row.reply_file
   )
 }

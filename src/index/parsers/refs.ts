@@ -1,0 +1,148 @@
+import { blake2b } from '@noble/hashes/blake2b'
+import { normalizeName } from '../../spaces/names.js'
+
+/**
+ * Portable references (DESIGN.md "Conversations and people"): what an item is called on every
+ * reader's gateway, whatever local names the readers chose, and how a reply names its parent.
+ */
+
+const BASE32 = 'abcdefghijklmnopqrstuvwxyz234567'
+const encoder = new TextEncoder()
+
+/** RFC 4648 base32, lowercase, without padding. */
+function base32(bytes: Uint8Array): string {
+  let out = ''
+  let bits = 0
+  let value = 0
+  for (const byte of bytes) {
+    value = ((value << 8) | byte) & 0x1fff
+    bits += 8
+    while (bits >= 5) {
+      out += BASE32[(value >>> (bits - 5)) & 31]
+      bits -= 5
+    }
+  }
+  return bits > 0 ? out + BASE32[(value << (5 - bits)) & 31] : out
+}
+
+function hash(text: string): string {
+  return base32(blake2b(encoder.encode(text), { dkLen: 32 }))
+}
+
+/**
+ * The yarn.social Twt Hash (https://twtxt.dev/exts/twt-hash.html): blake2b-256 of
+ * `URL\nTIMESTAMP\nTEXT`, base32, the last 7 characters. `stamp` comes from twtStamp().
+ */
+export function twtHash(url: string, stamp: string, text: string): string {
+  return hash(`${url}\n${stamp}\n${text}`).slice(-7)
+}
+
+/**
+ * A twt's timestamp as the hash reads it: RFC 3339 to the second, in the offset it was written
+ * with, `Z` for UTC (what Go's time.RFC3339 prints, as yarn does); undefined if it is not one.
+ */
+export function twtStamp(raw: string): string | undefined {
+  const m =
+    /^(\d{4}-\d{2}-\d{2})[Tt ](\d{2}:\d{2})(:\d{2})?(?:\.\d+)?\s*(Z|z|[+-]\d{2}:?\d{2})?$/.exec(
+      raw.trim(),
+    )
+  if (!m) return undefined
+  const [, date, minutes, seconds, zone] = m
+  const offset = !zone || /^(z|[+-]00:?00)$/i.test(zone) ? 'Z' : zone.replace(/^(...)(\d\d)$/, '$1:$2')
+  return `${date}T${minutes}${seconds ?? ':00'}${offset}`
+}
+
+/**
+ * The ref of an item that names none: derived from its date and text only, so that every
+ * reader of the same file derives the same one. 26 characters of base32 (130 bits).
+ */
+export function contentRef(date: number, text: string): string {
+  return hash(`${new Date(date).toISOString()}\n${text}`).slice(0, 26)
+}
+
+/** What a reply says about its parent. */
+export interface ReplyTarget {
+  /** The parent's ref. */
+  ref?: string
+  /** An old gateway URL's `NAME/PATH`: the item at that path in the space of that name. */
+  file?: string
+}
+
+/**
+ * Reads a `reply_to` / `in_reply_to` value: a ref, or an old-style gateway URL
+ * (`http://HOST:PORT/@NAME/PATH`, any host and port, or `/@NAME/PATH`), which named the parent
+ * by the writer's local name for its space and its path there.
+ */
+export function replyTarget(value: string | undefined): ReplyTarget | undefined {
+  const text = value?.trim()
+  if (!text) return undefined
+  const m = /^(?:https?:\/\/[^/?#\s]+)?\/@([^/?#\s]+)\/([^?#\s]+)(?:[?#].*)?$/i.exec(text)
+  if (m) {
+    try {
+      const name = normalizeName(decodeURIComponent(m[1]!))
+      const path = m[2]!.split('/').map(decodeURIComponent).join('/')
+      if (name && path && !path.split('/').some((s) => s === '' || s === '.' || s === '..'))
+        return { file: `${name}/${path}` }
+    } catch {}
+  }
+  return { ref: text.slice(0, 1024) }
+}
+
+/** A twt's reply: the first `(#hash)` or `(#<hash url>)` after any leading mentions. */
+export interface TwtSubject {
+  hash: string
+  /** The leading mentions (`@<nick url>`): whom the reply answers. */
+  to: Array<{ nick?: string; url: string }>
+  /** The text without its subject. */
+  rest: string
+}
+
+// Bounded parts, no nested quantifiers: linear on any line.
+const LEADING_MENTION = /^@<(?:([^\s<>]{1,64})\s+)?([^\s<>]{1,2048})>\s*/
+const SUBJECT = /^\(#(?:<([^\s<>()]{1,64})(?:\s+[^\s<>]{1,2048})?>|([^\s<>()]{1,64}))\)\s*/
+
+/** The Twt Subject extension (https://twtxt.dev/exts/twt-subject.html); undefined: no subject. */
+export function twtSubject(text: string): TwtSubject | undefined {
+  const to: TwtSubject['to'] = []
+  let rest = text.trimStart()
+  for (let m; to.length < 32 && (m = LEADING_MENTION.exec(rest)); ) {
+    to.push({ ...(m[1] ? { nick: m[1] } : {}), url: m[2]! })
+    rest = rest.slice(m[0].length)
+  }
+  const subject = SUBJECT.exec(rest)
+  if (!subject) return undefined
+  const mentions = text.trimStart().slice(0, text.trimStart().length - rest.length)
+  return {
+    hash: (subject[1] ?? subject[2])!,
+    to,
+    rest: (mentions + rest.slice(subject[0].length)).trim(),
+  }
+}
+
+/**
+ * Who an item names with `@`: `@nick` for `@<nick url>` and `@name`, and the URL of
+ * `@<nick url>` / `@<url>`, lowercased, for the notifications query ("mentions of me").
+ */
+export function mentionTokens(text: string): string[] {
+  const tokens = new Set<string>()
+  for (const m of text.matchAll(/@<(?:([^\s<>]{1,64})\s+)?([^\s<>]{1,2048})>/g)) {
+    if (m[1]) tokens.add(`@${m[1].toLowerCase()}`)
+    tokens.add(urlToken(m[2]!))
+    if (tokens.size >= 64) break
+  }
+  for (const m of text.matchAll(/(?:^|[^\p{L}\p{N}_@/.<])@([\p{L}\p{N}][\p{L}\p{N}_.-]{0,63})/gu)) {
+    tokens.add(`@${m[1]!.replace(/[.-]+$/, '').toLowerCase()}`)
+    if (tokens.size >= 64) break
+  }
+  return [...tokens]
+}
+
+/** A URL as mentions compare it: scheme and host lowercased, no fragment. */
+export function urlToken(url: string): string {
+  try {
+    const u = new URL(url.trim())
+    return `${u.protocol}//${u.host}${u.pathname}${u.search}`
+  } catch {
+    return url.trim().toLowerCase()
+  }
+}
