@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { afterAll, afterEach, beforeEach, onTestFinished } from 'vitest'
-import type { Config, SpaceSettings } from '../src/config/config.js'
+import { NO_MUTES, type Config, type SpaceSettings } from '../src/config/config.js'
 import { DEFAULT_LIMITS } from '../src/config/limits.js'
 import { startServer, type RunningServer } from '../src/http/server/server.js'
 
@@ -66,6 +66,7 @@ export async function startGateway(
     allowedHosts: [],
     isolation: 'subdomain',
     limits: DEFAULT_LIMITS,
+    mute: NO_MUTES,
     spaces,
     ...overrides,
   }

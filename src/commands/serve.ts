@@ -16,6 +16,7 @@ import { IndexBusy } from '../index/store/db.js'
 import { indexLimits } from '../index/indexer/limits.js'
 import { reportIndexing } from './progress.js'
 import { watchConfig } from '../config/watch.js'
+import { stateHome } from '../config/read-markers.js'
 import { realFolder } from '../spaces/folder.js'
 import { UsageError } from '../usage-error.js'
 
@@ -53,7 +54,7 @@ export async function serve(options: ServeOptions): Promise<number> {
   for (const note of index.notes) process.stderr.write(`syncweb: index: ${note}\n`)
   let running
   try {
-    running = await startServer(config, { port, host, index })
+    running = await startServer(config, { port, host, index, stateDir: stateHome() })
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code
     if (code === 'EADDRINUSE') {
@@ -82,8 +83,7 @@ export async function serve(options: ServeOptions): Promise<number> {
     file,
     (next) => {
       const changed = describeChange(running.state.config, next)
-      running.state.config = { ...next, port, host, limits: running.state.config.limits }
-      index.setSpaces(next.spaces)
+      running.state.apply(next)
       if (changed) process.stderr.write(`Config reloaded: ${changed}\n`)
     },
     (message) => process.stderr.write(`syncweb: config error: ${message}\n`),

@@ -1,5 +1,7 @@
-import { demoConfig, findConfigFile, loadConfig, findSpace } from '../config/config.js'
-import { jsonFeed, jsonFeedItem } from '../timeline/json-feed.js'
+import { demoConfig, findConfigFile, loadConfig } from '../config/config.js'
+import { paramsContext } from '../timeline/context.js'
+import { jsonFeed } from '../timeline/json-feed.js'
+import { feedItems } from '../timeline/feed-items.js'
 import { spaceSummary } from '../timeline/summary.js'
 import { parseTimelineParams } from '../timeline/params.js'
 import { TimelineIndex } from '../index/index.js'
@@ -20,13 +22,14 @@ export async function printTimeline(options: TimelineOptions): Promise<number> {
   const search = new URLSearchParams()
   search.set('limit', options.limit ?? '20')
   if (options.space) search.set('space', options.space)
+  const index = new TimelineIndex(indexLimits(config.limits, false))
   let query
   try {
-    query = parseTimelineParams(search, (name) => findSpace(config, name) !== undefined).query
+    query = parseTimelineParams(search, paramsContext(config, index)).query
   } catch (error) {
+    index.close()
     throw new UsageError(`--${(error as Error).message}`)
   }
-  const index = new TimelineIndex(indexLimits(config.limits, false))
   index.setSpaces(config.spaces)
   await index.ready()
   const { items } = index.store.query(query)
@@ -34,7 +37,7 @@ export async function printTimeline(options: TimelineOptions): Promise<number> {
 
   if (options.json) {
     const feed = jsonFeed(
-      await Promise.all(items.map(async (i) => jsonFeedItem(i, origin, await index.htmlOf(i)))),
+      await feedItems(index, items, origin),
       { home: `${origin}/timeline` },
     )
     process.stdout.write(JSON.stringify(feed, null, 2) + '\n')

@@ -28,7 +28,18 @@ export interface Config {
   readonly limits: Limits
   /** Where the index is kept (`cacheDir`, absolute); undefined: the default (cacheHome()). */
   readonly cacheDir?: string
+  /** What the timeline, the feeds, notifications and /events leave out. */
+  readonly mute: MuteSettings
 }
+
+export interface MuteSettings {
+  readonly spaces: readonly string[]
+  readonly words: readonly string[]
+  /** Lowercased, without `#`. */
+  readonly tags: readonly string[]
+}
+
+export const NO_MUTES: MuteSettings = Object.freeze({ spaces: [], words: [], tags: [] })
 
 export const DEFAULT_PORT = 4747
 export const DEFAULT_HOST = '127.0.0.1'
@@ -83,6 +94,7 @@ export function demoConfig(): Config {
     allowedHosts: [],
     isolation: 'subdomain',
     limits: DEFAULT_LIMITS,
+    mute: NO_MUTES,
     spaces: Object.entries(titles).map(([name, title]) => ({
       name,
       title,
@@ -177,6 +189,8 @@ function validate(raw: unknown, file: string): Config {
     spaces.push(Object.freeze({ name, root, ...(title ? { title: title as string } : {}) }))
   }
 
+  const mute = readMute(o.mute, fail)
+
   const me = o.me
   if (me !== undefined) {
     if (typeof me !== 'string' || !spaces.some((s) => s.name === me)) {
@@ -193,9 +207,34 @@ function validate(raw: unknown, file: string): Config {
     isolation: isolation as Isolation,
     spaces: Object.freeze(spaces),
     limits: limits as Limits,
+    mute,
     ...(cacheDir
       ? { cacheDir: expandHome(resolve(dirname(file), expandHome(cacheDir as string))) }
       : {}),
+  })
+}
+
+/** `"mute": {"spaces": [], "words": [], "tags": []}`, each list optional. */
+function readMute(raw: unknown, fail: (field: string, rule: string) => never): MuteSettings {
+  if (raw === undefined) return NO_MUTES
+  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) {
+    return fail('mute', 'must be an object: {"spaces": [], "words": [], "tags": []}')
+  }
+  const o = raw as Record<string, unknown>
+  const strings = (key: string) => {
+    const value = o[key] ?? []
+    if (
+      !Array.isArray(value) ||
+      !value.every((v) => typeof v === 'string' && v.trim() && v.length <= 200)
+    ) {
+      fail(`mute.${key}`, 'must be a list of non-empty strings of at most 200 characters')
+    }
+    return [...new Set((value as string[]).map((v) => v.trim()))]
+  }
+  return Object.freeze({
+    spaces: Object.freeze(strings('spaces').map((s) => s.replace(/^@/, '').toLowerCase())),
+    words: Object.freeze(strings('words')),
+    tags: Object.freeze(strings('tags').map((t) => t.replace(/^#/, '').toLowerCase())),
   })
 }
 

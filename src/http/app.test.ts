@@ -3,8 +3,9 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { writeFiles } from '../../test/helpers.js'
-import type { Config } from '../config/config.js'
+import { NO_MUTES, type Config } from '../config/config.js'
 import { DEFAULT_LIMITS } from '../config/limits.js'
+import { ReadMarkers } from '../config/read-markers.js'
 import { TimelineIndex } from '../index/index.js'
 import { indexLimits } from '../index/indexer/limits.js'
 import { createApp } from './app.js'
@@ -27,12 +28,19 @@ beforeAll(async () => {
     allowedHosts: [],
     isolation: 'subdomain',
     limits: DEFAULT_LIMITS,
+    mute: NO_MUTES,
     spaces: [{ name: 'ada', root: join(dir, 'ada'), title: 'Ada' }],
   }
   index = new TimelineIndex(indexLimits(DEFAULT_LIMITS, false))
   index.setSpaces(config.spaces)
   await index.ready()
-  app = createApp({ config, index, token: 'token' }).app
+  app = createApp({
+    config,
+    index,
+    token: 'token',
+    read: await ReadMarkers.open(undefined),
+    apply() {},
+  }).app
 })
 
 afterAll(async () => {

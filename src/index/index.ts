@@ -5,9 +5,22 @@ import { ParsePool } from './indexer/pool.js'
 import type { SpaceState } from './indexer/space-facts.js'
 import { SpaceIndexer } from './indexer/space-indexer.js'
 import type { Item } from './item.js'
+import { horizonOf, type Cursor, type Query } from './query.js'
+import { fromRow } from './store/rows.js'
+import type { ThreadInfo } from './store/threads.js'
 import { PostHtml } from './post-html.js'
 import { openIndex } from './store/db.js'
 import { Store, type StoreChange } from './store/store.js'
+
+/** One conversation, as the timeline shows it (TimelineIndex.conversation). */
+export interface Conversation {
+  /** The root's ref (the ref asked for, when it is the root or nobody followed its parent). */
+  root: string
+  items: Item[]
+  /** Each item's depth below the root, by id. */
+  depths: Map<string, number>
+  next?: Cursor
+}
 
 /**
  * The timeline index: one SpaceIndexer per followed folder, all feeding one Store. The server
@@ -129,6 +142,35 @@ export class TimelineIndex extends EventEmitter<{
     for (const indexer of this.#spaces.values()) indexer.stop()
     this.#pool?.close()
     this.store.close()
+  }
+
+  /** Where items stand in their conversations: parent, root, replies below. */
+  threadInfo(items: readonly Item[]): Map<string, ThreadInfo> {
+    return this.store.threads.infoOf(items)
+  }
+
+  /**
+   * The conversation an item belongs to, by its ref (or its root's): the root first, then the
+   * replies, oldest first, with their depth. `paged`: `query.limit` of them after `query.before`.
+   */
+  conversation(ref: string, query: Query, paged: boolean): Conversation {
+    const threads = this.store.threads
+    const root = threads.rootOf(ref)
+    const all = threads.conversation(root, query, query.horizon ?? horizonOf(Date.now()))
+    let start = 0
+    if (paged && query.before) {
+      const { id } = query.before
+      start = all.findIndex(({ row }) => row.id === id) + 1
+    }
+    const end = paged ? start + query.limit : all.length
+    const page = all.slice(start, end)
+    const last = page.at(-1)?.row
+    return {
+      root,
+      items: page.map(({ row }) => fromRow(row)),
+      depths: new Map(page.map(({ row, depth }) => [row.id, depth])),
+      ...(end < all.length && last ? { next: { date: last.date, id: last.id } } : {}),
+    }
   }
 
   /** An item's full HTML (posts render theirs on first use). */

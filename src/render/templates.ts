@@ -18,3 +18,8 @@ export interface PageData {
 export function renderPage(template: string, data: PageData): string {
   return eta.render(template, data)
 }
+
+/** A template without the layout: a part of a page (an item, for the live timeline). */
+export function renderFragment(template: string, data: object): string {
+  return eta.render(template, data)
+}

@@ -1,5 +1,7 @@
 import { Eta } from 'eta'
 import type { Item } from '../index/item.js'
+import type { ThreadInfo } from '../index/store/threads.js'
+import { conversationPath } from './json-feed.js'
 import { TEMPLATES } from '../render/templates.js'
 import { xmlEscape } from './xml-text.js'
 
@@ -15,6 +17,7 @@ export interface AtomHead {
 export interface AtomSource {
   item: Item
   html: string
+  thread?: ThreadInfo | undefined
 }
 
 const FEED_ID = 'urn:syncweb:timeline'
@@ -42,7 +45,7 @@ export function atomFeed(page: readonly AtomSource[], { title, origin, links }: 
     title,
     updated: new Date(newest || Date.now()).toISOString(),
     links,
-    entries: page.map(({ item, html }) => atomEntry(item, origin, html)),
+    entries: page.map(({ item, html, thread }) => atomEntry(item, origin, html, thread)),
   })
 }
 
@@ -51,7 +54,7 @@ export function atomId(id: string): string {
   return `urn:syncweb:item:${encodeURIComponent(id)}`
 }
 
-function atomEntry(item: Item, origin: string, html: string) {
+function atomEntry(item: Item, origin: string, html: string, thread?: ThreadInfo) {
   const absolute = (url: string) => (url.startsWith('/') ? origin + url : url)
   return {
     id: atomId(item.id),
@@ -67,6 +70,14 @@ function atomEntry(item: Item, origin: string, html: string) {
     summary: item.summary || undefined,
     author: { name: item.author ?? item.space, uri: `${origin}/@${item.space}/` },
     categories: item.tags,
+    // RFC 4685: the parent by its portable ref, and where the conversation can be read.
+    inReplyTo:
+      thread?.replyTo !== undefined
+        ? {
+            ref: thread.replyTo,
+            href: origin + conversationPath(thread.thread ?? thread.replyTo),
+          }
+        : undefined,
   }
 }
 

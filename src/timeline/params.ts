@@ -1,5 +1,6 @@
+import type { MuteSettings } from '../config/config.js'
 import { KINDS, type ItemKind } from '../index/item.js'
-import { decodeCursor, type Query } from '../index/query.js'
+import { decodeCursor, type Audience, type Mute, type Query } from '../index/query.js'
 import { ftsQuery } from '../index/store/search.js'
 import { normalizeName } from '../spaces/names.js'
 
@@ -13,14 +14,27 @@ export interface TimelineParams {
   keep: URLSearchParams
 }
 
+/** What reading the parameters needs to know of the user's config. */
+export interface ParamsContext {
+  knownSpace(name: string): boolean
+  /** Who "me" is, for `to=me`; undefined when no space is "me". */
+  audience(): Audience | undefined
+  mute: MuteSettings
+}
+
+/** A ref given in `thread=` is at most this long. */
+const MAX_REF = 1024
+
 /**
- * Reads `space`, `kind`, `tag`, `q`, `limit` and `before`; a bad value is an Error whose message
- * says which parameter and what it accepts (the route answers 400 with it).
+ * Reads `space`, `kind`, `tag`, `q`, `thread`, `to`, `muted`, `limit` and `before`; a bad value
+ * is an Error whose message says which parameter and what it accepts (the route answers 400).
+ * The config's mutes apply unless `muted=include`.
  */
 export function parseTimelineParams(
   search: URLSearchParams,
-  knownSpaces: (name: string) => boolean,
+  context: ParamsContext,
 ): TimelineParams {
+  const knownSpaces = (name: string) => context.knownSpace(name)
   const keep = new URLSearchParams()
   const query: Query = { limit: DEFAULT_LIMIT }
   const list = (name: string) =>
@@ -59,6 +73,27 @@ export function parseTimelineParams(
     query.match = ftsQuery(q)
     keep.set('q', q.trim())
   }
+  if (search.has('thread')) {
+    const ref = (search.get('thread') ?? '').trim()
+    if (!ref || ref.length > MAX_REF)
+      throw new Error(`thread: give the ref of an item (_syncweb.ref), at most ${MAX_REF} characters`)
+    query.thread = ref
+    keep.set('thread', ref)
+  }
+  if (search.has('to')) {
+    if (search.get('to') !== 'me') throw new Error('to: the only value is "me"')
+    const audience = context.audience()
+    if (!audience) throw new Error('to: set "me" in the config to the name of your own space first')
+    query.to = audience
+    keep.set('to', 'me')
+  }
+  if (search.has('muted')) {
+    if (search.get('muted') !== 'include') throw new Error('muted: the only value is "include"')
+    keep.set('muted', 'include')
+  } else {
+    const mute = muteQuery(context.mute)
+    if (mute) query.mute = mute
+  }
   if (search.has('limit')) {
     const raw = search.get('limit') ?? ''
     const limit = Number(raw)
@@ -74,4 +109,21 @@ export function parseTimelineParams(
     query.before = cursor
   }
   return { query, keep }
+}
+
+/** The config's mutes as a query's: the words as one full-text expression; undefined if none. */
+export function muteQuery(settings: MuteSettings): Mute | undefined {
+  const { spaces, tags, words } = settings
+  if (!spaces.length && !tags.length && !words.length) return undefined
+  // Each word or phrase as a phrase; any of them mutes an item.
+  const match = words
+    .flatMap((word) => {
+      try {
+        return [`(${ftsQuery(`"${word.replace(/"/g, ' ')}"`)})`]
+      } catch {
+        return []
+      }
+    })
+    .join(' OR ')
+  return { spaces, tags, ...(match ? { match } : {}) }
 }

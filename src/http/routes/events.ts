@@ -6,7 +6,11 @@ import type { StoreChange } from '../../index/store/store.js'
 import type { GatewayEnv, GatewayState } from '../server/state.js'
 import { spaceSummary } from '../../timeline/summary.js'
 import { jsonFeedItem } from '../../timeline/json-feed.js'
+import { renderFragment } from '../../render/templates.js'
+import { itemView } from './item-view.js'
+import { unreadNotifications } from './page-chrome.js'
 import { originOf, readTimelineParams } from './timeline.js'
+import { viewContext } from './view-context.js'
 
 const HEARTBEAT_MS = 15_000
 /**
@@ -18,34 +22,67 @@ const MAX_QUEUED_BYTES = 8 * 1024 * 1024
 
 interface Subscriber {
   origin: string
+  /** The page's own stream: items come as the page's HTML too (`card`). */
+  cards: boolean
   wanted(item: Item): boolean
   push(event: string, data: string): void
 }
 
 /**
- * One listener on the index for all streams: a change is serialised once per origin, however
- * many streams are open, and handed to each that wants it.
+ * One listener on the index for all streams: a change is serialised once per origin (and
+ * rendered once for pages), however many streams are open, and handed to each that wants it.
+ * Every stream also hears how many notifications are unread, whenever that changes.
  */
 function eventHub(state: GatewayState) {
   const streams = new Set<Subscriber>()
+  let unread: number | undefined
+  const announceUnread = () => {
+    if (!streams.size) return
+    const now = unreadNotifications(state)
+    if (now === unread) return
+    unread = now
+    const data = JSON.stringify({ notifications: now ?? null })
+    for (const stream of streams) stream.push('unread', data)
+  }
   state.index.on('change', (change: StoreChange) => {
     if (!streams.size) return
+    const threads = state.index.threadInfo(change.upserted)
     const serialised = new Map<string, Map<Item, string>>()
     const text = (item: Item, origin: string) => {
       let byItem = serialised.get(origin)
       if (!byItem) serialised.set(origin, (byItem = new Map()))
       let data = byItem.get(item)
-      if (data === undefined)
-        byItem.set(item, (data = JSON.stringify(jsonFeedItem(item, origin, item.html))))
+      if (data === undefined) {
+        const extras = { html: item.html, thread: threads.get(item.id) }
+        byItem.set(item, (data = JSON.stringify(jsonFeedItem(item, origin, extras))))
+      }
+      return data
+    }
+    const cards = new Map<Item, string>()
+    const card = (item: Item) => {
+      let data = cards.get(item)
+      if (data === undefined) {
+        const view = itemView(
+          item,
+          viewContext(state, state.read.markers.timeline),
+          threads.get(item.id),
+        )
+        const html = renderFragment('item', view)
+        cards.set(item, (data = JSON.stringify({ id: item.id, date: view.dateISO, html })))
+      }
       return data
     }
     for (const stream of streams) {
       for (const item of change.upserted) {
-        if (stream.wanted(item)) stream.push('item', text(item, stream.origin))
+        if (!stream.wanted(item)) continue
+        stream.push('item', text(item, stream.origin))
+        if (stream.cards) stream.push('card', card(item))
       }
       for (const id of change.removed) stream.push('remove', id)
     }
+    announceUnread()
   })
+  state.read.on('change', announceUnread)
   state.index.on('space', (name: string) => {
     if (!streams.size) return
     const data = JSON.stringify(spaceSummary(state.config, state.index, name))
@@ -56,8 +93,10 @@ function eventHub(state: GatewayState) {
 
 /**
  * `GET /events`: Server-Sent Events. `item` (a new or changed item, as a JSON Feed item),
- * `remove` (an item id), `space` (a space's status changed), and a comment every 15 s so that
- * proxies and browsers keep the stream open. `space` and `kind` filter like the timeline's.
+ * `remove` (an item id), `space` (a space's status changed), `unread` (`{"notifications": N}`),
+ * and a comment every 15 s so that proxies and browsers keep the stream open. The timeline's
+ * parameters filter the items (mutes apply, as on the page); `view=cards` adds `card`
+ * (`{id, date, html}`: the item as the page shows it) for the gateway's own pages.
  */
 export function eventsRoute(state: GatewayState) {
   const streams = eventHub(state)
@@ -67,6 +106,8 @@ export function eventsRoute(state: GatewayState) {
     const params = readTimelineParams(state, c, true)
     if (params instanceof Response) return params
     const { query } = params
+    const store = state.index.store
+    const root = query.thread === undefined ? undefined : store.threads.rootOf(query.thread)
 
     c.header('Cache-Control', 'no-cache')
     c.header('X-Accel-Buffering', 'no')
@@ -77,9 +118,13 @@ export function eventsRoute(state: GatewayState) {
       let open = true
       const subscriber: Subscriber = {
         origin: originOf(c),
+        cards: c.req.query('view') === 'cards',
         wanted: (item) =>
           matches(item, query, horizonOf(Date.now())) &&
-          (!query.match || state.index.store.itemMatches(item.id, query.match)),
+          (!query.match || store.itemMatches(item.id, query.match)) &&
+          (!query.mute?.match || !store.itemMatches(item.id, query.mute.match)) &&
+          (root === undefined || store.threads.inThread(item, root)) &&
+          (!query.to || store.threads.isForMe(item, query.to)),
         push(event, data) {
           queued += data.length
           if (queued > MAX_QUEUED_BYTES) {
@@ -98,6 +143,8 @@ export function eventsRoute(state: GatewayState) {
       })
       try {
         await stream.write(': connected\n\n')
+        const count = unreadNotifications(state)
+        if (count !== undefined) subscriber.push('unread', JSON.stringify({ notifications: count }))
         while (open) {
           while (queue.length && open) {
             const message = queue.shift()!

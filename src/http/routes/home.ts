@@ -2,7 +2,10 @@ import type { Context } from 'hono'
 import { formatRelative } from '../../render/format.js'
 import { renderPage } from '../../render/templates.js'
 import { spaceSummary, type SpaceSummary } from '../../timeline/summary.js'
+import { muteQuery } from '../../timeline/params.js'
 import { hueOf, itemView } from './item-view.js'
+import { unreadNotifications } from './page-chrome.js'
+import { viewContext } from './view-context.js'
 import type { GatewayEnv, GatewayState } from '../server/state.js'
 import { GATEWAY_HEADERS } from '../headers.js'
 import { spaceOrigin } from '../server/host.js'
@@ -41,11 +44,11 @@ export function homePage(state: GatewayState) {
         problems: summary.problemCount,
       }
     })
-    const now = Date.now()
-    const titles = new Map(config.spaces.map((s) => [s.name, s.title ?? s.name]))
-    const latest = state.index.store
-      .query({ limit: LATEST })
-      .items.map((item) => itemView(item, titles.get(item.space) ?? item.space, now))
+    const mute = muteQuery(config.mute)
+    const { items } = state.index.store.query({ limit: LATEST, ...(mute ? { mute } : {}) })
+    const context = viewContext(state, state.read.markers.timeline)
+    const threads = state.index.threadInfo(items)
+    const latest = items.map((item) => itemView(item, context, threads.get(item.id)))
     const html = renderPage('home', {
       title: 'syncweb',
       gateway: '',
@@ -53,6 +56,7 @@ export function homePage(state: GatewayState) {
       latest,
       demo: config.file === undefined,
       me: config.me,
+      notifications: unreadNotifications(state),
     })
     return c.html(html, 200, { ...GATEWAY_HEADERS, 'Cache-Control': 'no-cache' })
   }

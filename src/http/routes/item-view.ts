@@ -1,28 +1,71 @@
 import type { Item } from '../../index/item.js'
+import type { ThreadInfo } from '../../index/store/threads.js'
 import { formatDateTime, formatRelative } from '../../render/format.js'
+import { conversationPath } from '../../timeline/json-feed.js'
 
-/** What the timeline templates show of an item (the page and the live script agree on it). */
-export function itemView(item: Item, spaceTitle: string, now = Date.now()) {
+/** How a space's author is shown: the petname rule, an avatar or a generated one. */
+export interface PersonView {
+  name: string
+  /** The friend's own name, when it differs from the name the user gave the space. */
+  ownName?: string
+  initial: string
+  hue: number
+  /** A gateway path of the avatar image, when the space has one. */
+  avatar?: string
+}
+
+/** What the item views need from the config, the index and the user's read markers. */
+export interface ViewContext {
+  now: number
+  person(space: string): PersonView
+  /** Who a reply answers, by name, when its parent is not in the index. */
+  replyName(item: Item): string | undefined
+  /** A text-only item's text as HTML with links (mentions, URLs, tags). */
+  linkify(item: Item): string
+  /** Items that arrived after this (ms) are new to the user. */
+  readUpTo: number
+}
+
+/** What the timeline templates show of an item (the page and its live updates agree on it). */
+export function itemView(item: Item, context: ViewContext, thread?: ThreadInfo, depth?: number) {
   // Posts and feed entries show their summary; status updates and twtxt lines are the content.
   const short = item.kind === 'post' || item.kind === 'feed'
+  const person = context.person(item.space)
+  const html = short ? '' : item.html || context.linkify(item)
+  const inReplyTo =
+    thread?.replyTo === undefined
+      ? undefined
+      : {
+          name: thread.parent
+            ? context.person(thread.parent.space).name
+            : (context.replyName(item) ?? 'a post you do not follow'),
+          href: conversationPath(thread.thread ?? thread.replyTo),
+        }
   return {
     id: item.id,
+    ref: item.ref,
     space: item.space,
-    spaceTitle,
-    initial: spaceTitle.slice(0, 1).toUpperCase(),
-    hue: hueOf(item.space),
+    person,
     kind: item.kind,
     title: item.title,
-    html: short ? '' : item.html,
-    text: short ? item.summary : item.html ? '' : item.text,
+    html,
+    text: short ? item.summary : html ? '' : item.text,
     dateISO: new Date(item.date).toISOString(),
     exact: formatDateTime(new Date(item.date)),
-    relative: formatRelative(item.date, now),
-    url: item.url,
+    relative: formatRelative(item.date, context.now),
+    // A post's or a feed entry's own page; the time opens the conversation, never a raw file.
+    url: short ? item.url : undefined,
+    conversation: conversationPath(thread?.thread ?? item.ref),
+    inReplyTo,
+    replies: thread?.replies ?? 0,
+    depth: depth ?? 0,
+    unread: (item.arrived ?? 0) > context.readUpTo,
     image: item.image,
     tags: item.tags,
   }
 }
+
+export type ItemView = ReturnType<typeof itemView>
 
 /** One of eight avatar colours, stable per space name (classes, since the CSP forbids inline styles). */
 export function hueOf(name: string): number {

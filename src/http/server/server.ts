@@ -3,6 +3,7 @@ import { randomBytes } from 'node:crypto'
 import { createServer, type Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import type { Config } from '../../config/config.js'
+import { ReadMarkers } from '../../config/read-markers.js'
 import { TimelineIndex } from '../../index/index.js'
 import { indexLimits } from '../../index/indexer/limits.js'
 import { createApp } from '../app.js'
@@ -25,10 +26,26 @@ export interface RunningServer {
  */
 export async function startServer(
   config: Config,
-  options: { port: number; host: string; index?: TimelineIndex },
+  options: {
+    port: number
+    host: string
+    index?: TimelineIndex
+    /** Where read markers are kept (read-markers.ts); undefined: in memory. */
+    stateDir?: string
+  },
 ): Promise<RunningServer> {
   const index = options.index ?? new TimelineIndex(indexLimits(config.limits))
-  const state: GatewayState = { config, index, token: randomBytes(24).toString('base64url') }
+  const state: GatewayState = {
+    config,
+    index,
+    token: randomBytes(24).toString('base64url'),
+    read: await ReadMarkers.open(options.stateDir),
+    apply(next) {
+      const { port, host, limits } = state.config
+      state.config = { ...next, port, host, limits }
+      index.setSpaces(next.spaces)
+    },
+  }
   index.setSpaces(config.spaces)
   const { app, cachedFile } = createApp(state)
   const handle = getRequestListener(app.fetch)

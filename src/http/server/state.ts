@@ -1,5 +1,6 @@
 import type { HttpBindings } from '@hono/node-server'
 import type { Config } from '../../config/config.js'
+import type { ReadMarkers } from '../../config/read-markers.js'
 import type { TimelineIndex } from '../../index/index.js'
 
 /**
@@ -14,4 +15,11 @@ export interface GatewayState {
   index: TimelineIndex
   /** Per launch: the gateway's own pages carry it, and state-changing requests must send it. */
   readonly token: string
+  /** Up to when the user has read the timeline and notifications. */
+  readonly read: ReadMarkers
+  /**
+   * Takes in a new config (the file was edited, by hand or by a route): its spaces are followed
+   * at once; the address and the limits stay what the server started with.
+   */
+  apply(next: Config): void
 }

@@ -92,3 +92,17 @@ export interface PageText {
   title?: string
   text: string
 }
+
+/** Whether a stored row already holds what an item's new row would. */
+export function sameRow(was: ItemRow, row: ReturnType<typeof toRow>): boolean {
+  return (
+    was.data === row.data &&
+    was.body === row.body &&
+    was.date === row.date &&
+    was.title === row.title &&
+    was.kind === row.kind &&
+    was.ref === row.ref &&
+    was.reply_ref === row.reply_ref &&
+    was.reply_file === row.reply_file
+  )
+}

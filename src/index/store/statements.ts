@@ -142,11 +142,24 @@ export class Statements {
     return this.prepared(sql).all(...params, query.limit + 1) as ItemRow[]
   }
 
+  /** Whether an item (by id) matches a full-text expression. */
+  itemMatches(id: string, match: string): boolean {
+    const sql =
+      'SELECT 1 FROM search WHERE search MATCH ? AND rowid = (SELECT rowid FROM items WHERE id = ?)'
+    return this.prepared(sql).raw().get(match, id) !== undefined
+  }
+
   /** How many items a query keeps that arrived after a time (the unread ones), up to 1,000. */
   countArrived(query: Omit<Query, 'limit'>, horizon: number, after: number): number {
     const { where, params } = filtersOf(query, horizon)
     const sql = `SELECT count(*) FROM (SELECT 1 FROM items WHERE items.arrived > ? AND ${where.join(' AND ')} LIMIT 1000)`
-    return Number((this.prepared(sql).raw().get(after, ...params) as [number])[0])
+    return Number(
+      (
+        this.prepared(sql)
+          .raw()
+          .get(after, ...params) as [number]
+      )[0],
+    )
   }
 
   /** A statement prepared once per SQL text (the filters' shapes are few; a bound keeps it so). */

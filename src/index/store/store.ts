@@ -3,8 +3,7 @@ import type { Item } from '../item.js'
 import { horizonOf, type Page, type Query } from '../query.js'
 import { value, type Db, type OpenedIndex } from './db.js'
 import { FileTable, type StoredFile } from './files.js'
-import { fromRow, toRow, type ItemRow, type PageText } from './rows.js'
-
+import { fromRow, sameRow, toRow, type PageText } from './rows.js'
 export type { PageText } from './rows.js'
 import { BUILT, INDEXES } from './schema.js'
 import { search, type SearchOptions } from './search.js'
@@ -157,14 +156,7 @@ export class Store extends EventEmitter<{ change: [StoreChange] }> {
 
   /** Whether an item (by id) matches a full-text expression: /events filters live items so. */
   itemMatches(id: string, match: string): boolean {
-    return (
-      value(
-        this.db,
-        'SELECT 1 FROM search WHERE search MATCH ? AND rowid = (SELECT rowid FROM items WHERE id = ?)',
-        match,
-        id,
-      ) !== undefined
-    )
+    return this.#sql.itemMatches(id, match)
   }
 
   /** Full-text search over items and pages (store/search.ts). */
@@ -240,20 +232,7 @@ export class Store extends EventEmitter<{ change: [StoreChange] }> {
   }
 
   /** How many rows a table holds, for tests and the bench. */
-  rows(table: 'items' | 'docs' | 'pages' | 'files'): number {
+  rows(table: 'items' | 'docs' | 'pages' | 'files' | 'mentions'): number {
     return Number(value(this.db, `SELECT count(*) FROM ${table}`))
   }
-}
-
-function sameRow(was: ItemRow, row: ReturnType<typeof toRow>): boolean {
-  return (
-    was.data === row.data &&
-    was.body === row.body &&
-    was.date === row.date &&
-    was.title === row.title &&
-    was.kind === row.kind &&
-    was.ref === row.ref &&
-    was.reply_ref === row.reply_ref &&
-    was.reply_file === row.reply_file
-  )
 }

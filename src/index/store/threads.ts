@@ -74,9 +74,10 @@ export class Threads {
     if (link.reply_ref !== null) return { ref: link.reply_ref, row: this.byRef(link.reply_ref) }
     if (link.reply_file === null) return {}
     const slash = link.reply_file.indexOf('/')
-    const row = this.#byFile.get(link.reply_file.slice(0, slash), link.reply_file.slice(slash + 1)) as
-      | ItemRow
-      | undefined
+    const row = this.#byFile.get(
+      link.reply_file.slice(0, slash),
+      link.reply_file.slice(slash + 1),
+    ) as ItemRow | undefined
     return row ? { ref: row.ref, row } : {}
   }
 
@@ -122,7 +123,12 @@ export class Threads {
     if (item.replyFile) return me.spaces.some((space) => item.replyFile!.startsWith(`${space}/`))
     if (item.replyTo === undefined) return false
     const sql = `SELECT 1 FROM items WHERE ref = ? AND space IN (${me.spaces.map(() => '?').join(',')}) LIMIT 1`
-    return this.sql.prepared(sql).raw().get(item.replyTo, ...me.spaces) !== undefined
+    return (
+      this.sql
+        .prepared(sql)
+        .raw()
+        .get(item.replyTo, ...me.spaces) !== undefined
+    )
   }
 
   /** How many items are below a ref in its conversation (at most MAX_REPLIES_COUNTED). */
