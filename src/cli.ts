@@ -61,7 +61,8 @@ const COMMANDS: Record<string, Command> = {
     run: async (v, [name]) => (await import('./commands/spaces.js')).unfollow(str(v.config), name!),
   },
   post: {
-    usage: 'syncweb post TEXT [--space NAME] [--reply-to URL] [--image FILE] [--config FILE]',
+    usage:
+      'syncweb post TEXT [--space NAME] [--reply-to REF|URL|ID] [--image FILE] [--config FILE]',
     summary: 'publish a status update in your space ("me"), for your sync tool to share',
     options: {
       space: { type: 'string' },

@@ -7,6 +7,7 @@ import { stripXmlForbidden } from './timeline/xml-text.js'
 
 export interface NewStatus {
   text: string
+  /** The parent's portable ref (timeline/reply-to.ts portableRef makes one of a URL or an id). */
   replyTo?: string
   /** A file to copy next to the status and reference relatively. */
   image?: string
@@ -72,9 +73,10 @@ export async function publishStatus(
   if (!text) throw new PublishError('a status needs some text')
   if (text.length > MAX_STATUS_LENGTH)
     throw new PublishError(`a status is at most ${MAX_STATUS_LENGTH} characters`)
-  const replyTo = status.replyTo === undefined ? undefined : stripXmlForbidden(status.replyTo)
-  if (replyTo !== undefined && !/^(https?:\/\/|\/)/.test(replyTo)) {
-    throw new PublishError('--reply-to must be a URL (http://… or a /@name/… path)')
+  const replyTo =
+    status.replyTo === undefined ? undefined : stripXmlForbidden(status.replyTo).trim()
+  if (replyTo !== undefined && (!replyTo || replyTo.length > 1024)) {
+    throw new PublishError('the post to reply to must be named by its ref, of 1-1024 characters')
   }
   const real = await realFolder(root)
   if (!real)

@@ -104,7 +104,7 @@ describe('the cache file', () => {
         )
         db.close()
       },
-      /schema version 99, not 1: moved aside/,
+      /schema version 99, not 2: moved aside/,
     ],
     [
       'of another program',

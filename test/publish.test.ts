@@ -38,7 +38,15 @@ describe('syncweb post', () => {
         spaces: { ada: { path: me }, bob: { path: join(home, 'bob') } },
       }),
     )
-    await writeFiles(home, { 'bob/x': '', 'photo.PNG': Buffer.from([0x89, 0x50, 0x4e, 0x47]) })
+    await writeFiles(home, {
+      'bob/x': '',
+      'bob/status/1.json': JSON.stringify({
+        id: 'bob-1',
+        text: 'The clock works',
+        date: '2026-01-01T10:00:00Z',
+      }),
+      'photo.PNG': Buffer.from([0x89, 0x50, 0x4e, 0x47]),
+    })
     env = { HOME: home, XDG_CONFIG_HOME: home, SYNCWEB_CONFIG: config }
   })
 
@@ -56,7 +64,8 @@ describe('syncweb post', () => {
     expect(status).toMatchObject({
       id: expect.stringMatching(/^[0-9a-f]{32}$/),
       text: 'Hello from the CLI',
-      reply_to: 'http://localhost:4747/@bob/status/1.json',
+      // The parent's portable ref, not a URL of this gateway (which names its port and names).
+      reply_to: 'bob-1',
     })
     expect(Date.parse(status.date)).toBeGreaterThan(Date.now() - 60_000)
     // Nothing else was left in the folder: no temp file.
@@ -88,7 +97,15 @@ describe('syncweb post', () => {
   it.each([
     [['post', '   '], 'a status needs some text'],
     [['post', 'x', '--image', '/nonexistent.png'], 'is not a file'],
-    [['post', 'x', '--reply-to', 'javascript:alert(1)'], '--reply-to must be a URL'],
+    [
+      ['post', 'x', '--reply-to', 'http://localhost:4747/@bob/status/nope.json'],
+      'is not a post or status update of @bob',
+    ],
+    [
+      ['post', 'x', '--reply-to', 'http://localhost:4747/@carl/status/1.json'],
+      'names @carl, which you do not follow',
+    ],
+    [['post', 'x', '--reply-to', 'a\u0001b'], 'give the ref of the post to reply to'],
     [['post', 'x', '--space', 'nobody'], 'no space named "nobody"'],
   ])('refuses %j clearly', async (args, message) => {
     const res = await runCli(args, env)

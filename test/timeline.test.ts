@@ -251,7 +251,9 @@ describe('/timeline page', () => {
     expect(res.text).toMatch(/<a class="avatar hue-\d" href="\/timeline\?space=ann"[^>]*>A<\/a>/)
     expect(res.text).toContain('<a class="who" href="/timeline?space=ann">ANN</a>')
     expect(res.text).toMatch(/<time datetime="[^"]+" title="[^"]+">4 h ago<\/time>/)
-    expect(res.text).toContain('href="/@ann/status/2026/two.json"')
+    // The time opens the item's conversation, never its raw file.
+    expect(res.text).toMatch(/<a class="when" href="\/timeline\?thread=[^"]+"/)
+    expect(res.text).not.toContain('href="/@ann/status/2026/two.json"')
     expect(res.text).toContain('<p class="content text">Ann two</p>')
     expect(res.headers['content-security-policy']).toContain("script-src 'self'")
   })

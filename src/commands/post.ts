@@ -1,6 +1,7 @@
 import { findConfigFile, loadConfig, findSpace } from '../config/config.js'
 import { normalizeName } from '../spaces/names.js'
 import { PublishError, publishStatus } from '../publish.js'
+import { filesLookup, portableRef, ReplyTargetError } from '../timeline/reply-to.js'
 import { UsageError } from '../usage-error.js'
 
 export interface PostOptions {
@@ -25,15 +26,20 @@ export async function post(options: PostOptions): Promise<number> {
   if (!space)
     throw new UsageError(`no space named "${options.space ?? wanted}"; syncweb spaces lists them`)
   try {
+    const replyTo =
+      options.replyTo === undefined
+        ? undefined
+        : await portableRef(options.replyTo, filesLookup(config!))
     const { path } = await publishStatus(space.root, {
       text: options.text,
-      ...(options.replyTo ? { replyTo: options.replyTo } : {}),
+      ...(replyTo ? { replyTo } : {}),
       ...(options.image ? { image: options.image } : {}),
     })
     process.stdout.write(`http://localhost:${config!.port}/@${space.name}/${path}\n`)
     return 0
   } catch (error) {
-    if (error instanceof PublishError) throw new UsageError(error.message)
+    if (error instanceof PublishError || error instanceof ReplyTargetError)
+      throw new UsageError(error.message)
     throw error
   }
 }

@@ -2,6 +2,7 @@ import { Hono, type Context } from 'hono'
 import { bodyLimit } from 'hono/body-limit'
 import { findSpace } from '../config/config.js'
 import { sendError } from './errors.js'
+import { actionRoutes } from './routes/actions.js'
 import { apiRoutes } from './routes/api.js'
 import { gatewayAssets } from './routes/assets.js'
 import { eventsRoute } from './routes/events.js'
@@ -62,11 +63,11 @@ export function createApp(state: GatewayState) {
   app.get('/timeline', timeline.page)
   app.get('/timeline.json', timeline.json)
   app.get('/timeline.xml', timeline.atom)
+  app.get('/notifications', timeline.notifications)
   app.get('/events', eventsRoute(state))
   // Limits are read once: they shape the server itself (its timeouts), so they apply at start.
   const { maxBodyBytes } = state.config.limits
-  app.use(
-    '/api/posts',
+  const guarded = [
     bodyLimit({
       maxSize: maxBodyBytes,
       onError: (c) =>
@@ -78,8 +79,13 @@ export function createApp(state: GatewayState) {
         }),
     }),
     writeGuard(state),
-  )
+  ] as const
+  for (const path of ['/api/posts', '/api/read', '/api/mute']) app.use(path, ...guarded)
   app.post('/api/posts', postsRoute(state))
+  const actions = actionRoutes(state)
+  app.post('/api/read', actions.read)
+  app.post('/api/mute', actions.mute)
+  app.get('/api/unread', actions.unread)
   const search = searchRoutes(state)
   app.get('/search', search.page)
   app.get('/api/search', search.api)

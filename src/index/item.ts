@@ -7,6 +7,8 @@ export interface Item {
   title?: string
   /** Plain text (for terminals, and `content_text`). */
   text: string
+  /** A twtxt line's text as written (mentions as `@<nick url>`), when it differs: for links. */
+  source?: string
   /** Sanitized HTML, links rewritten into `/@NAME/`; '' when the item is text only. */
   html: string
   summary: string

@@ -76,7 +76,9 @@ export function parseTimelineParams(
   if (search.has('thread')) {
     const ref = (search.get('thread') ?? '').trim()
     if (!ref || ref.length > MAX_REF)
-      throw new Error(`thread: give the ref of an item (_syncweb.ref), at most ${MAX_REF} characters`)
+      throw new Error(
+        `thread: give the ref of an item (_syncweb.ref), at most ${MAX_REF} characters`,
+      )
     query.thread = ref
     keep.set('thread', ref)
   }

@@ -31,7 +31,7 @@ export function itemView(item: Item, context: ViewContext, thread?: ThreadInfo, 
   // Posts and feed entries show their summary; status updates and twtxt lines are the content.
   const short = item.kind === 'post' || item.kind === 'feed'
   const person = context.person(item.space)
-  const html = short ? '' : item.html || context.linkify(item)
+  const html = short ? '' : item.html
   const inReplyTo =
     thread?.replyTo === undefined
       ? undefined
@@ -49,7 +49,10 @@ export function itemView(item: Item, context: ViewContext, thread?: ThreadInfo, 
     kind: item.kind,
     title: item.title,
     html,
-    text: short ? item.summary : html ? '' : item.text,
+    /** Short items: the summary, as text. */
+    text: short ? item.summary : '',
+    /** A text-only item: its text with links (render/linkify.ts: escaped, links built). */
+    linked: short || html ? '' : context.linkify(item),
     dateISO: new Date(item.date).toISOString(),
     exact: formatDateTime(new Date(item.date)),
     relative: formatRelative(item.date, context.now),

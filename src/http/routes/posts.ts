@@ -3,11 +3,16 @@ import { findSpace } from '../../config/config.js'
 import { PublishError, publishStatus, WriteError } from '../../publish.js'
 import type { GatewayEnv, GatewayState } from '../server/state.js'
 import { sendError } from '../errors.js'
+import { indexLookup, portableRef, ReplyTargetError } from '../../timeline/reply-to.js'
 import { originOf } from './timeline.js'
+
+const isFollowed = (state: GatewayState, name: string) =>
+  findSpace(state.config, name) !== undefined
 
 /**
  * `POST /api/posts` `{"text": …, "reply_to"?: …}` (behind writeGuard): writes a status update
- * into `me`. The new item reaches the timeline through the watcher, like any synced file.
+ * into `me`, naming its parent by portable ref (timeline/reply-to.ts). The new item reaches the
+ * timeline through the watcher, like any synced file.
  */
 export function postsRoute(state: GatewayState) {
   return async function createPost(c: Context<GatewayEnv>) {
@@ -24,10 +29,23 @@ export function postsRoute(state: GatewayState) {
     const { text, reply_to: replyTo } = (body ?? {}) as Record<string, unknown>
     if (typeof text !== 'string') return fail(400, 'bad_request', '"text" must be a string')
     if (replyTo !== undefined && typeof replyTo !== 'string') {
-      return fail(400, 'bad_request', '"reply_to" must be a URL')
+      return fail(400, 'bad_request', '"reply_to" must be a ref, a gateway URL or an item id')
+    }
+    let ref: string | undefined
+    try {
+      ref =
+        replyTo === undefined
+          ? undefined
+          : await portableRef(
+              replyTo,
+              indexLookup((name) => isFollowed(state, name), state.index.store.threads),
+            )
+    } catch (error) {
+      if (error instanceof ReplyTargetError) return fail(400, 'bad_request', error.message)
+      throw error
     }
     try {
-      const { path, id } = await publishStatus(me.root, { text, ...(replyTo ? { replyTo } : {}) })
+      const { path, id } = await publishStatus(me.root, { text, ...(ref ? { replyTo: ref } : {}) })
       const url = `${originOf(c)}/@${me.name}/${path}`
       // `id` is the new item's id in the timeline: the space, then the status's own id.
       return c.json({ id: `${me.name}:${id}`, path, url }, 201, { Location: url })

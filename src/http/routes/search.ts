@@ -7,6 +7,7 @@ import { normalizeName } from '../../spaces/names.js'
 import { sendError } from '../errors.js'
 import { GATEWAY_HEADERS } from '../headers.js'
 import type { GatewayEnv, GatewayState } from '../server/state.js'
+import { unreadNotifications } from './page-chrome.js'
 import { originOf } from './timeline.js'
 
 const DEFAULT_LIMIT = 20
@@ -107,6 +108,7 @@ export function searchRoutes(state: GatewayState) {
         searched: result !== undefined,
         indexing: !state.index.store.built,
         more: result?.next ? `/search?${result.next}` : undefined,
+        notifications: unreadNotifications(state),
       })
       return c.html(html, problem ? 400 : 200, { ...GATEWAY_HEADERS, 'Cache-Control': 'no-cache' })
     },

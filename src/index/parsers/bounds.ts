@@ -57,6 +57,7 @@ function boundedItem(item: Item): Item {
     tags: item.tags.map(short),
     ref: short(item.ref),
   }
+  if (item.source !== undefined) out.source = wellFormed(item.source.slice(0, MAX_ITEM_TEXT))
   for (const key of ['title', 'replyTo', 'replyFile', 'image', 'author', 'external'] as const) {
     const value = item[key]
     if (value !== undefined) out[key] = short(value)

@@ -1,4 +1,5 @@
 import { blake2b } from '@noble/hashes/blake2b'
+import { mentionsOf } from '../../render/linkify.js'
 import { normalizeName } from '../../spaces/names.js'
 
 /**
@@ -48,7 +49,8 @@ export function twtStamp(raw: string): string | undefined {
     )
   if (!m) return undefined
   const [, date, minutes, seconds, zone] = m
-  const offset = !zone || /^(z|[+-]00:?00)$/i.test(zone) ? 'Z' : zone.replace(/^(...)(\d\d)$/, '$1:$2')
+  const offset =
+    !zone || /^(z|[+-]00:?00)$/i.test(zone) ? 'Z' : zone.replace(/^(...)(\d\d)$/, '$1:$2')
   return `${date}T${minutes}${seconds ?? ':00'}${offset}`
 }
 
@@ -88,53 +90,19 @@ export function replyTarget(value: string | undefined): ReplyTarget | undefined 
   return { ref: text.slice(0, 1024) }
 }
 
-/** A twt's reply: the first `(#hash)` or `(#<hash url>)` after any leading mentions. */
-export interface TwtSubject {
-  hash: string
-  /** The leading mentions (`@<nick url>`): whom the reply answers. */
-  to: Array<{ nick?: string; url: string }>
-  /** The text without its subject. */
-  rest: string
-}
-
-// Bounded parts, no nested quantifiers: linear on any line.
-const LEADING_MENTION = /^@<(?:([^\s<>]{1,64})\s+)?([^\s<>]{1,2048})>\s*/
-const SUBJECT = /^\(#(?:<([^\s<>()]{1,64})(?:\s+[^\s<>]{1,2048})?>|([^\s<>()]{1,64}))\)\s*/
-
-/** The Twt Subject extension (https://twtxt.dev/exts/twt-subject.html); undefined: no subject. */
-export function twtSubject(text: string): TwtSubject | undefined {
-  const to: TwtSubject['to'] = []
-  let rest = text.trimStart()
-  for (let m; to.length < 32 && (m = LEADING_MENTION.exec(rest)); ) {
-    to.push({ ...(m[1] ? { nick: m[1] } : {}), url: m[2]! })
-    rest = rest.slice(m[0].length)
-  }
-  const subject = SUBJECT.exec(rest)
-  if (!subject) return undefined
-  const mentions = text.trimStart().slice(0, text.trimStart().length - rest.length)
-  return {
-    hash: (subject[1] ?? subject[2])!,
-    to,
-    rest: (mentions + rest.slice(subject[0].length)).trim(),
-  }
-}
-
 /**
- * Who an item names with `@`: `@nick` for `@<nick url>` and `@name`, and the URL of
- * `@<nick url>` / `@<url>`, lowercased, for the notifications query ("mentions of me").
+ * Who an item names with `@` (render/linkify.ts mentionsOf, the reader the page's links use):
+ * `@nick` for `@<nick url>` and `@name`, and the URL of `@<nick url>` / `@<url>`, for the
+ * notifications query ("mentions of me"). At most 64.
  */
 export function mentionTokens(text: string): string[] {
   const tokens = new Set<string>()
-  for (const m of text.matchAll(/@<(?:([^\s<>]{1,64})\s+)?([^\s<>]{1,2048})>/g)) {
-    if (m[1]) tokens.add(`@${m[1].toLowerCase()}`)
-    tokens.add(urlToken(m[2]!))
+  for (const { nick, name, url } of mentionsOf(text)) {
     if (tokens.size >= 64) break
+    if (nick ?? name) tokens.add(`@${(nick ?? name)!.toLowerCase()}`)
+    if (url) tokens.add(urlToken(url))
   }
-  for (const m of text.matchAll(/(?:^|[^\p{L}\p{N}_@/.<])@([\p{L}\p{N}][\p{L}\p{N}_.-]{0,63})/gu)) {
-    tokens.add(`@${m[1]!.replace(/[.-]+$/, '').toLowerCase()}`)
-    if (tokens.size >= 64) break
-  }
-  return [...tokens]
+  return [...tokens].slice(0, 64)
 }
 
 /** A URL as mentions compare it: scheme and host lowercased, no fragment. */

@@ -1,7 +1,8 @@
 import { safeHttpUrl } from '../../safe-url.js'
 import { type Item, type ParseResult, type SourceFile } from '../item.js'
 import { parseTime, spacePath, summarize } from './fields.js'
-import { contentRef, mentionTokens, twtHash, twtStamp, twtSubject } from './refs.js'
+import { mentionsOf, twtxtSubject } from '../../render/linkify.js'
+import { contentRef, mentionTokens, twtHash, twtStamp } from './refs.js'
 
 export interface TwtxtMeta {
   nick?: string
@@ -61,10 +62,11 @@ export function parseTwtxt(file: SourceFile): ParseResult & { meta: TwtxtMeta } 
       bad.push(index + 1)
       return
     }
-    const subject = twtSubject(raw)
+    const subject = twtxtSubject(raw)
     // Readers show `@nick` for a mention, and a reply without its subject (the page says
     // "in reply to" instead).
-    const text = (subject ? subject.rest : raw).replace(
+    const source = subject ? subject.rest : raw
+    const text = source.replace(
       MENTION,
       (_, nick: string | undefined, url: string) => `@${nick ?? url}`,
     )
@@ -72,12 +74,17 @@ export function parseTwtxt(file: SourceFile): ParseResult & { meta: TwtxtMeta } 
     const n = (seen.get(stamp) ?? 0) + 1
     seen.set(stamp, n)
     const mentions = mentionTokens(raw)
-    const to = subject?.to[0]
+    // A reply answers whom it names first, before its subject.
+    const first = subject && raw.startsWith('@') ? mentionsOf(raw)[0] : undefined
+    const to = first?.url
+      ? { ...(first.nick ? { nick: first.nick } : {}), url: first.url }
+      : undefined
     items.push({
       id: `${file.space}:${file.path}#${stamp}${n > 1 ? `-${n}` : ''}`,
       space: file.space,
       kind: 'twtxt',
       text,
+      ...(source !== text ? { source } : {}),
       html: '',
       summary: summarize(text),
       date,

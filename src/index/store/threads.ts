@@ -49,6 +49,7 @@ const BELOW = (limit: number, byFile: boolean) => `WITH RECURSIVE below(ref) AS 
 export class Threads {
   readonly #byRef
   readonly #byFile
+  readonly #byId
 
   constructor(
     readonly db: Db,
@@ -59,6 +60,9 @@ export class Threads {
     this.#byRef = db.prepare(
       `SELECT ${ITEM_COLUMNS} FROM items JOIN docs ON docs.rowid = items.rowid WHERE items.ref = ? ORDER BY items.date, items.id LIMIT 1`,
     )
+    this.#byId = db.prepare(
+      `SELECT ${ITEM_COLUMNS} FROM items JOIN docs ON docs.rowid = items.rowid WHERE items.id = ?`,
+    )
     this.#byFile = db.prepare(
       `SELECT ${ITEM_COLUMNS} FROM items JOIN docs ON docs.rowid = items.rowid WHERE items.space = ? AND items.path = ? ORDER BY items.date, items.id LIMIT 1`,
     )
@@ -67,6 +71,18 @@ export class Threads {
   /** The item a ref names (the oldest, if several claim it). */
   byRef(ref: string): ItemRow | undefined {
     return this.#byRef.get(ref) as ItemRow | undefined
+  }
+
+  /** The item of that id (a JSON Feed item's `id`). */
+  byId(id: string): Item | undefined {
+    const row = this.#byId.get(id) as ItemRow | undefined
+    return row && fromRow(row)
+  }
+
+  /** The (oldest) item a file of a space holds. */
+  byFile(space: string, path: string): Item | undefined {
+    const row = this.#byFile.get(space, path) as ItemRow | undefined
+    return row && fromRow(row)
   }
 
   /** The item a reply answers, and the parent's ref (known even when the item is not). */
