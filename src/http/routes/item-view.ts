@@ -1,5 +1,9 @@
 import type { Item } from '../../index/item.js'
+import { hueOf } from '../../people/person.js'
 import { formatDateTime, formatRelative } from '../../render/format.js'
+
+// It moved to people/, where each person's colour is decided; home.ts still imports it here.
+export { hueOf }
 
 /** What the timeline templates show of an item (the page and the live script agree on it). */
 export function itemView(item: Item, spaceTitle: string, now = Date.now()) {
@@ -22,11 +26,4 @@ export function itemView(item: Item, spaceTitle: string, now = Date.now()) {
     image: item.image,
     tags: item.tags,
   }
-}
-
-/** One of eight avatar colours, stable per space name (classes, since the CSP forbids inline styles). */
-export function hueOf(name: string): number {
-  let hash = 0
-  for (const char of name) hash = (hash * 31 + char.charCodeAt(0)) >>> 0
-  return hash % 8
 }
