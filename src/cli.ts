@@ -10,6 +10,8 @@ interface Command {
   usage: string
   summary: string
   options: Options
+  /** One line per option, for `syncweb COMMAND --help`. */
+  help?: string[]
   positionals: number
   run(values: Values, positionals: string[]): Promise<number | void>
 }
@@ -78,6 +80,29 @@ const COMMANDS: Record<string, Command> = {
         replyTo: str(v['reply-to']),
         image: str(v.image),
       }),
+  },
+  profile: {
+    usage:
+      'syncweb profile [--name N] [--nick N] [--avatar FILE] [--description D] [--link URL]… [--config FILE]',
+    summary: 'say who you are in profile.json of your space ("me"); no options: print it',
+    options: {
+      name: { type: 'string' },
+      nick: { type: 'string' },
+      avatar: { type: 'string' },
+      description: { type: 'string' },
+      link: { type: 'string', multiple: true },
+    },
+    help: [
+      '  --name N          your name, as friends who gave you none see it (100 characters)',
+      '  --nick N          one word friends mention you by, as @N',
+      '  --avatar FILE     an image (png, jpg, gif, webp, svg; 1 MB at most), copied as avatar.EXT',
+      '  --description D   a line about you (500 characters)',
+      '  --link URL        a page of yours (http or https); repeat for more, all replace the old list',
+      "                    Fields not given are kept; an empty value ('') removes that field.",
+    ],
+    positionals: 0,
+    // Five options, each a field of the profile: the command reads them itself.
+    run: async (v) => (await import('./commands/profile.js')).profileCommand(v),
   },
   import: {
     usage:
@@ -164,6 +189,7 @@ function commandHelp(command: Command): string {
     `${command.summary[0]!.toUpperCase()}${command.summary.slice(1)}.`,
     '',
     'Options:',
+    ...(command.help ?? []),
     CONFIG_HELP,
     '  -h, --help      show this help',
     '',

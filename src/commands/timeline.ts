@@ -36,7 +36,9 @@ export async function printTimeline(options: TimelineOptions): Promise<number> {
   const origin = `http://localhost:${config.port}`
 
   if (options.json) {
-    const feed = jsonFeed(await feedItems(index, items, origin), { home: `${origin}/timeline` })
+    const feed = jsonFeed(await feedItems(config, index, items, origin), {
+      home: `${origin}/timeline`,
+    })
     process.stdout.write(JSON.stringify(feed, null, 2) + '\n')
   } else {
     const width = process.stdout.columns || 100

@@ -18,6 +18,8 @@ export interface AtomSource {
   item: Item
   html: string
   thread?: ThreadInfo | undefined
+  /** Who wrote it, by the petname rule (people/ personOf). */
+  author?: string
 }
 
 const FEED_ID = 'urn:syncweb:timeline'
@@ -45,7 +47,7 @@ export function atomFeed(page: readonly AtomSource[], { title, origin, links }: 
     title,
     updated: new Date(newest || Date.now()).toISOString(),
     links,
-    entries: page.map(({ item, html, thread }) => atomEntry(item, origin, html, thread)),
+    entries: page.map((source) => atomEntry(source, origin)),
   })
 }
 
@@ -54,7 +56,7 @@ export function atomId(id: string): string {
   return `urn:syncweb:item:${encodeURIComponent(id)}`
 }
 
-function atomEntry(item: Item, origin: string, html: string, thread?: ThreadInfo) {
+function atomEntry({ item, html, thread, author }: AtomSource, origin: string) {
   const absolute = (url: string) => (url.startsWith('/') ? origin + url : url)
   return {
     id: atomId(item.id),
@@ -68,7 +70,7 @@ function atomEntry(item: Item, origin: string, html: string, thread?: ThreadInfo
         ? { type: 'text', value: item.text }
         : undefined,
     summary: item.summary || undefined,
-    author: { name: item.author ?? item.space, uri: `${origin}/@${item.space}/` },
+    author: { name: author ?? item.author ?? item.space, uri: `${origin}/@${item.space}/` },
     categories: item.tags,
     // RFC 4685: the parent by its portable ref, and where the conversation can be read.
     inReplyTo:

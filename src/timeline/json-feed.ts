@@ -1,15 +1,9 @@
 import type { Item } from '../index/item.js'
 import type { ThreadInfo } from '../index/store/threads.js'
+import type { JsonAuthor } from '../people/index.js'
 
 /** What the timeline's feeds are called. */
 export const FEED_TITLE = 'syncweb timeline'
-
-/** A JSON Feed author. */
-export interface JsonAuthor {
-  name: string
-  url: string
-  avatar?: string
-}
 
 /** What an item's JSON needs besides the item: its HTML, its place in a thread, its author. */
 export interface ItemExtras {

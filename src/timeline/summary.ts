@@ -1,6 +1,7 @@
 import { findSpace, type Config } from '../config/config.js'
 import type { TimelineIndex } from '../index/index.js'
 import type { SpaceState } from '../index/indexer/space-facts.js'
+import { profileOf, type ResolvedProfile } from '../people/profile.js'
 import { safeHttpUrl } from '../safe-url.js'
 import { normalizeName } from '../spaces/names.js'
 
@@ -33,6 +34,11 @@ export interface SpaceSummary {
   lastUpdated: string | null
   files: number
   follows: FollowView[]
+  /**
+   * Who the space says it is (people/profile.ts profileOf), and from which file; `avatar` is a
+   * path in the space. Absent when none of its files says.
+   */
+  profile?: ResolvedProfile
   problems: SpaceState['problems']
   /** Skipped files in all (`problems` lists the first 1,000). */
   problemCount: number
@@ -48,6 +54,7 @@ export function spaceSummary(config: Config, index: TimelineIndex, name: string)
     problemCount: 0,
   }
   const stats = index.store.statsOf(name)
+  const profile = profileOf(state)
   return {
     name,
     followed: settings !== undefined,
@@ -62,6 +69,7 @@ export function spaceSummary(config: Config, index: TimelineIndex, name: string)
     lastUpdated: stats.lastUpdated !== undefined ? new Date(stats.lastUpdated).toISOString() : null,
     files: state.files,
     follows: followsOf(config, state),
+    ...(profile ? { profile } : {}),
     problems: state.problems,
     problemCount: state.problemCount,
   }

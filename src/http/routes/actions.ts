@@ -2,7 +2,7 @@ import type { Context } from 'hono'
 import { ConfigError, editConfig } from '../../config/config.js'
 import { MARKED, type Marked } from '../../config/read-markers.js'
 import { normalizeName } from '../../spaces/names.js'
-import { audienceOf } from '../../timeline/context.js'
+import { myAudience } from '../../timeline/context.js'
 import { muteQuery } from '../../timeline/params.js'
 import { sendError } from '../errors.js'
 import type { GatewayEnv, GatewayState } from '../server/state.js'
@@ -31,7 +31,7 @@ export function actionRoutes(state: GatewayState) {
       sendError(c, { status, code, message, json: true })
 
   const unread = () => {
-    const audience = audienceOf(state.config, state.index)
+    const audience = myAudience(state.config, state.index)
     const mute = muteQuery(state.config.mute)
     return {
       timeline: state.index.store.countArrived(mute ? { mute } : {}, state.read.markers.timeline),

@@ -5,6 +5,7 @@ import { horizonOf, matches } from '../../index/query.js'
 import type { StoreChange } from '../../index/store/store.js'
 import type { GatewayEnv, GatewayState } from '../server/state.js'
 import { spaceSummary } from '../../timeline/summary.js'
+import { authorsOf } from '../../timeline/feed-items.js'
 import { jsonFeedItem } from '../../timeline/json-feed.js'
 import { renderFragment } from '../../render/templates.js'
 import { itemView } from './item-view.js'
@@ -48,12 +49,15 @@ function eventHub(state: GatewayState) {
     if (!streams.size) return
     const threads = state.index.threadInfo(change.upserted)
     const serialised = new Map<string, Map<Item, string>>()
+    const authors = new Map<string, ReturnType<typeof authorsOf>>()
     const text = (item: Item, origin: string) => {
       let byItem = serialised.get(origin)
       if (!byItem) serialised.set(origin, (byItem = new Map()))
+      let author = authors.get(origin)
+      if (!author) authors.set(origin, (author = authorsOf(state.config, state.index, origin)))
       let data = byItem.get(item)
       if (data === undefined) {
-        const extras = { html: item.html, thread: threads.get(item.id) }
+        const extras = { html: item.html, thread: threads.get(item.id), author: author(item.space) }
         byItem.set(item, (data = JSON.stringify(jsonFeedItem(item, origin, extras))))
       }
       return data

@@ -1,23 +1,13 @@
 import type { Item } from '../../index/item.js'
 import type { ThreadInfo } from '../../index/store/threads.js'
+import { hueOf, type Person } from '../../people/person.js'
 import { formatDateTime, formatRelative } from '../../render/format.js'
 import { conversationPath } from '../../timeline/json-feed.js'
-
-/** How a space's author is shown: the petname rule, an avatar or a generated one. */
-export interface PersonView {
-  name: string
-  /** The friend's own name, when it differs from the name the user gave the space. */
-  ownName?: string
-  initial: string
-  hue: number
-  /** A gateway path of the avatar image, when the space has one. */
-  avatar?: string
-}
 
 /** What the item views need from the config, the index and the user's read markers. */
 export interface ViewContext {
   now: number
-  person(space: string): PersonView
+  person(space: string): Person
   /** Who a reply answers, by name, when its parent is not in the index. */
   replyName(item: Item): string | undefined
   /** A text-only item's text as HTML with links (mentions, URLs, tags). */
@@ -70,9 +60,5 @@ export function itemView(item: Item, context: ViewContext, thread?: ThreadInfo, 
 
 export type ItemView = ReturnType<typeof itemView>
 
-/** One of eight avatar colours, stable per space name (classes, since the CSP forbids inline styles). */
-export function hueOf(name: string): number {
-  let hash = 0
-  for (const char of name) hash = (hash * 31 + char.charCodeAt(0)) >>> 0
-  return hash % 8
-}
+// Decided in people/, where each person's colour is; home.ts imports it from here.
+export { hueOf }

@@ -1,4 +1,4 @@
-import { audienceOf } from '../../timeline/context.js'
+import { myAudience } from '../../timeline/context.js'
 import { muteQuery } from '../../timeline/params.js'
 import type { GatewayState } from '../server/state.js'
 
@@ -7,7 +7,7 @@ import type { GatewayState } from '../server/state.js'
  * read them; undefined when no space is "me". Every gateway page shows it on its bell.
  */
 export function unreadNotifications(state: GatewayState): number | undefined {
-  const audience = audienceOf(state.config, state.index)
+  const audience = myAudience(state.config, state.index)
   if (!audience) return undefined
   const mute = muteQuery(state.config.mute)
   return state.index.store.countArrived(

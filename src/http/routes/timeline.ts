@@ -5,7 +5,7 @@ import { encodeCursor } from '../../index/query.js'
 import { renderPage } from '../../render/templates.js'
 import { atomFeed } from '../../timeline/atom.js'
 import { paramsContext } from '../../timeline/context.js'
-import { feedItems } from '../../timeline/feed-items.js'
+import { authorsOf, feedItems } from '../../timeline/feed-items.js'
 import { FEED_TITLE, jsonFeed } from '../../timeline/json-feed.js'
 import { parseTimelineParams, type TimelineParams } from '../../timeline/params.js'
 import { sendError } from '../errors.js'
@@ -105,7 +105,7 @@ export function timelineRoutes(state: GatewayState) {
         const origin = originOf(c)
         const listing = list(params)
         return JSON.stringify(
-          jsonFeed(await feedItems(state.index, listing.items, origin), {
+          jsonFeed(await feedItems(state.config, state.index, listing.items, origin), {
             home: origin + withQuery('/timeline', keep),
             feed: origin + withQuery('/timeline.json', keep),
             ...(listing.next
@@ -129,11 +129,13 @@ export function timelineRoutes(state: GatewayState) {
         const origin = originOf(c)
         const listing = list(params)
         const threads = state.index.threadInfo(listing.items)
+        const authors = authorsOf(state.config, state.index, origin)
         const entries = await Promise.all(
           listing.items.map(async (item) => ({
             item,
             html: await state.index.htmlOf(item),
             thread: threads.get(item.id),
+            author: authors(item.space).name,
           })),
         )
         return atomFeed(entries, {

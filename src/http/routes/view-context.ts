@@ -3,30 +3,29 @@ import type { Item } from '../../index/item.js'
 import { urlToken } from '../../index/parsers/refs.js'
 import { linkify, type LinkifyContext } from '../../render/linkify.js'
 import type { GatewayState } from '../server/state.js'
-import { hueOf, type PersonView, type ViewContext } from './item-view.js'
+import { nameForUrl, personOf, type Person } from '../../people/index.js'
+import type { ViewContext } from './item-view.js'
 
 /** The people, links and read marker the item views of one page are rendered with. */
 export function viewContext(state: GatewayState, readUpTo: number): ViewContext {
   const { config } = state
-  const people = new Map<string, PersonView>()
+  const people = new Map<string, Person>()
   const links = linkContext(state)
   return {
     now: Date.now(),
     readUpTo,
     person(space) {
       let person = people.get(space)
-      if (!person) {
-        const name = findSpace(config, space)?.title ?? space
-        person = { name, initial: initialOf(name), hue: hueOf(space) }
-        people.set(space, person)
-      }
+      if (!person) people.set(space, (person = personOf(config, state.index, space)))
       return person
     },
     replyName(item: Item) {
-      if (item.replyToWho) return item.replyToWho.nick ?? item.replyToWho.url
+      const who = item.replyToWho
+      if (who)
+        return nameForUrl(config, state.index, who.url, who.nick)?.name ?? who.nick ?? who.url
       if (item.replyFile) {
         const space = item.replyFile.slice(0, item.replyFile.indexOf('/'))
-        return findSpace(config, space)?.title ?? `@${space}`
+        return findSpace(config, space) ? this.person(space).name : `@${space}`
       }
       return undefined
     },
@@ -48,10 +47,4 @@ function linkContext(state: GatewayState): LinkifyContext {
     spaceFor: (nick) => (findSpace(state.config, nick) ? nick : byNick.get(nick)),
     spaceForUrl: (url) => byUrl.get(urlToken(url)),
   }
-}
-
-/** The first letter of a name, for a generated avatar. */
-export function initialOf(name: string): string {
-  const first = [...new Intl.Segmenter().segment(name.trim())][0]?.segment ?? '?'
-  return first.toUpperCase()
 }

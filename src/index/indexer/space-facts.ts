@@ -1,6 +1,8 @@
 import type { Item } from '../item.js'
 import type { Follow } from '../parsers/follows.js'
+import type { HomeMeta } from '../parsers/home.js'
 import type { ParsedFile, ParsedSource } from '../parsers/parse-file.js'
+import type { Profile } from '../parsers/profile.js'
 import type { TwtxtMeta } from '../parsers/twtxt.js'
 import type { FileFacts, StoredFile } from '../store/files.js'
 import type { Store } from '../store/store.js'
@@ -24,7 +26,17 @@ export interface SpaceState {
   /** From follows.json, when the space has one. */
   follows?: Follow[]
   twtxt?: TwtxtMeta
+  /** From profile.json, when it has one that could be read. */
+  profile?: Profile
+  /** What the root index.html says about the space (title, icon, description). */
+  home?: HomeMeta
 }
+
+/**
+ * What a file says about its space, as the index keeps it: the store's FileFacts, which it saves
+ * as JSON whatever they hold, and who the space is (profile.json, the home page).
+ */
+type Facts = FileFacts & { profile?: Profile; home?: HomeMeta }
 
 /**
  * Pages, the API and /events read a space's problems often: a folder of 100,000 broken files
@@ -34,9 +46,9 @@ export const MAX_SHOWN_PROBLEMS = 1000
 
 /**
  * What a space's files say about it, besides its items: its status, the files skipped and
- * why (kept in the index, with the file they belong to), whom it follows, its twtxt metadata
- * and the feed its home page names (kept in the index too, so that a restart that reads no
- * unchanged file still knows them).
+ * why (kept in the index, with the file they belong to), whom it follows, who it is (its
+ * profile.json, twtxt metadata, home page) and the feed its home page names (kept in the index
+ * too, so that a restart that reads no unchanged file still knows them).
  */
 export class SpaceFacts {
   status: SpaceStatus = 'indexing'
@@ -47,6 +59,8 @@ export class SpaceFacts {
   alternate: string | undefined
   #follows: Follow[] | undefined
   #twtxt: TwtxtMeta | undefined
+  #profile: Profile | undefined
+  #home: HomeMeta | undefined
 
   constructor(
     readonly space: string,
@@ -55,7 +69,7 @@ export class SpaceFacts {
 
   /** What the index remembers from the last run. */
   load() {
-    for (const { facts } of this.store.files.facts(this.space)) this.#apply(facts)
+    for (const { facts } of this.store.files.facts(this.space)) this.#apply(facts as Facts)
   }
 
   /** Sets (or, with undefined, clears) the problem of a folder (files get theirs with record). */
@@ -66,7 +80,11 @@ export class SpaceFacts {
   forget(path: string) {
     if (path === 'follows.json') this.#follows = undefined
     if (path === 'twtxt.txt') this.#twtxt = undefined
-    if (path === 'index.html' || path === 'index.htm') this.alternate = undefined
+    if (path === 'profile.json') this.#profile = undefined
+    if (path === 'index.html' || path === 'index.htm') {
+      this.alternate = undefined
+      this.#home = undefined
+    }
   }
 
   /**
@@ -80,15 +98,20 @@ export class SpaceFacts {
     result: ParsedFile,
     { maxItemsPerSpace: max }: IndexLimits,
   ): { items: Item[]; record: StoredFile | undefined } {
-    const facts: FileFacts =
+    const facts: Facts =
       source === 'follows'
         ? { ...(result.follows ? { follows: result.follows } : {}) }
-        : source === 'home'
-          ? { alternate: result.alternate ?? null }
-          : result.twtxt
-            ? { twtxt: result.twtxt }
-            : {}
+        : source === 'profile'
+          ? { ...(result.profile ? { profile: result.profile } : {}) }
+          : source === 'home'
+            ? { alternate: result.alternate ?? null, ...(result.home ? { home: result.home } : {}) }
+            : result.twtxt
+              ? { twtxt: result.twtxt }
+              : {}
+    // A file that says nothing (any more) takes back what it said before.
     if (source === 'follows') this.#follows = result.follows
+    if (source === 'profile') this.#profile = result.profile
+    if (source === 'home') this.#home = result.home
     this.#apply(facts)
     let { items, problem } = result
     const room = max - (this.store.countOf(this.space) - this.store.countOf(this.space, path))
@@ -112,12 +135,16 @@ export class SpaceFacts {
       problemCount: count,
       ...(this.#follows ? { follows: this.#follows } : {}),
       ...(this.#twtxt ? { twtxt: this.#twtxt } : {}),
+      ...(this.#profile ? { profile: this.#profile } : {}),
+      ...(this.#home ? { home: this.#home } : {}),
     }
   }
 
-  #apply(facts: FileFacts) {
+  #apply(facts: Facts) {
     if (facts.follows) this.#follows = facts.follows
     if (facts.twtxt) this.#twtxt = facts.twtxt
+    if (facts.profile) this.#profile = facts.profile
+    if (facts.home) this.#home = facts.home
     if (facts.alternate !== undefined) this.alternate = facts.alternate ?? undefined
   }
 }

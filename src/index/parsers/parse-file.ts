@@ -4,8 +4,10 @@ import type { PageText } from '../store/store.js'
 import { bounded } from './bounds.js'
 import { parseFeedFile } from './feed.js'
 import { parseFollows, type Follow } from './follows.js'
+import { homeMeta, type HomeMeta } from './home.js'
 import type { ParseResult, SourceFile } from '../item.js'
 import { parsePost } from './post.js'
+import { parseProfile, type Profile } from './profile.js'
 import { htmlPage, markdownPage, textPage } from './page.js'
 import { alternateFeed, type Source } from './sources.js'
 import { parseStatus } from './status.js'
@@ -15,14 +17,16 @@ export type ParsedSource = Source
 
 /**
  * One file's items and problem, and what some files say about the space: `twtxt.txt` its
- * metadata, `follows.json` whom it follows, the root `index.html` which feed it names (null:
- * none); a page's text for search; and the version of the file read. Plain data: it crosses
- * threads.
+ * metadata, `follows.json` whom it follows, `profile.json` who it is, the root `index.html`
+ * which feed it names (null: none) and its title, icon and description; a page's text for
+ * search; and the version of the file read. Plain data: it crosses threads.
  */
 export interface ParsedFile extends ParseResult {
   twtxt?: TwtxtMeta
   follows?: Follow[]
+  profile?: Profile
   alternate?: string | null
+  home?: HomeMeta
   page?: PageText
   version?: FileVersion
 }
@@ -68,10 +72,13 @@ function parse(file: SourceFile, source: ParsedSource): ParsedFile {
     }
     case 'follows':
       return { items: [], ...parseFollows(file.text) }
+    case 'profile':
+      return { items: [], ...parseProfile(file.text) }
     case 'home':
       return {
         items: [],
         alternate: alternateFeed(file.text) ?? null,
+        home: homeMeta(file.text),
         page: htmlPage(file.text, file.path),
       }
     case 'page':

@@ -7,12 +7,13 @@ import { ROOT_FEEDS } from './feed.js'
 // loaded htmlparser2, domhandler and domutils a second time (the dual-package hazard).
 const { Parser } = createRequire(import.meta.url)('htmlparser2') as typeof import('htmlparser2')
 
-export type Source = 'status' | 'post' | 'twtxt' | 'feed' | 'home' | 'follows' | 'page'
+export type Source = 'status' | 'post' | 'twtxt' | 'feed' | 'home' | 'follows' | 'profile' | 'page'
 
 /**
  * Which parser a file of the space goes to, from its relative path alone (DESIGN.md "What
  * becomes an item"); undefined for files that are neither items nor pages. `home` is the root
- * index.html, read for the feed its `<link rel="alternate">` names and as a page; `page` an HTML
+ * index.html, read for the feed its `<link rel="alternate">` names, for who the space is and as a
+ * page; `profile` the root profile.json (who the space is); `page` an HTML
  * or plain-text page, which search reads (Markdown without a date is a page too).
  */
 export function sourceOf(path: string): Source | undefined {
@@ -22,6 +23,7 @@ export function sourceOf(path: string): Source | undefined {
   if (isMarkdownFile(path)) return 'post'
   if (path === 'twtxt.txt') return 'twtxt'
   if (path === 'follows.json') return 'follows'
+  if (path === 'profile.json') return 'profile'
   if (ROOT_FEEDS.includes(path)) return 'feed'
   if (path === 'index.html' || path === 'index.htm') return 'home'
   if (/\.(html?|txt)$/.test(lower)) return 'page'
