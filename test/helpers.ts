@@ -59,6 +59,7 @@ export async function writeFiles(dir: string, files: Record<string, string | Buf
 export async function startGateway(
   spaces: SpaceSettings[],
   overrides: Partial<Config> = {},
+  { stateDir }: { stateDir?: string } = {},
 ): Promise<RunningServer> {
   const config: Config = {
     port: 0,
@@ -70,7 +71,11 @@ export async function startGateway(
     spaces,
     ...overrides,
   }
-  const server = await startServer(config, { port: 0, host: '127.0.0.1' })
+  const server = await startServer(config, {
+    port: 0,
+    host: '127.0.0.1',
+    ...(stateDir ? { stateDir } : {}),
+  })
   cleanup(() => server.close())
   return server
 }
@@ -239,4 +244,40 @@ export async function writeLikeSync(path: string, content: string) {
 export function scaled<T>(quick: T, ci: T, full: T): T {
   const long = process.env.SYNCWEB_LONG
   return !long ? quick : long === 'ci' ? ci : full
+}
+
+/**
+ * A POST of JSON as the gateway's own page sends it (same origin, the page token); `headers`
+ * override or, with undefined, remove any of those.
+ */
+export function postJson(
+  port: number,
+  path: string,
+  body: unknown,
+  token: string,
+  headers: Record<string, string | undefined> = {},
+): Promise<{ status: number; body: any }> {
+  const all: Record<string, string | undefined> = {
+    Host: `localhost:${port}`,
+    'Content-Type': 'application/json',
+    'Sec-Fetch-Site': 'same-origin',
+    Origin: `http://localhost:${port}`,
+    'X-Syncweb-Token': token,
+    ...headers,
+  }
+  const sent = Object.fromEntries(Object.entries(all).filter(([, v]) => v !== undefined))
+  return new Promise((resolve, reject) => {
+    const req = httpRequest(
+      { host: '127.0.0.1', port, path, method: 'POST', headers: sent as Record<string, string> },
+      (res) => {
+        let text = ''
+        res.on('data', (d) => (text += d))
+        res.on('end', () =>
+          resolve({ status: res.statusCode!, body: text ? JSON.parse(text) : null }),
+        )
+      },
+    )
+    req.on('error', reject)
+    req.end(typeof body === 'string' ? body : JSON.stringify(body))
+  })
 }

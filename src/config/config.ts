@@ -190,7 +190,6 @@ function validate(raw: unknown, file: string): Config {
   }
 
   const mute = readMute(o.mute, fail)
-
   const me = o.me
   if (me !== undefined) {
     if (typeof me !== 'string' || !spaces.some((s) => s.name === me)) {

@@ -1,4 +1,4 @@
-import type { Config } from '../config/config.js'
+import { findSpace, type Config } from '../config/config.js'
 import type { TimelineIndex } from '../index/index.js'
 import { jsonAuthor, personOf, type JsonAuthor } from '../people/index.js'
 import type { Item } from '../index/item.js'
@@ -21,22 +21,30 @@ export async function feedItems(
       jsonFeedItem(item, origin, {
         html: await index.htmlOf(item),
         thread: threads.get(item.id),
-        author: authors(item.space),
+        author: authors(item.space, item.author),
       }),
     ),
   )
 }
 
-/** Each space's JSON Feed author (people/: the petname rule, the avatar), once per space. */
+/**
+ * Each space's JSON Feed author (people/: the petname rule, the avatar), once per space. When
+ * neither the user nor the space names it, an item's own author (a feed entry's, a post's front
+ * matter) is the friend's own name, before the space's local name.
+ */
 export function authorsOf(
   config: Config,
   index: TimelineIndex,
   origin: string,
-): (space: string) => JsonAuthor {
-  const known = new Map<string, JsonAuthor>()
-  return (space) => {
-    let author = known.get(space)
-    if (!author) known.set(space, (author = jsonAuthor(personOf(config, index, space), origin)))
-    return author
+): (space: string, itemAuthor?: string) => JsonAuthor {
+  const known = new Map<string, { author: JsonAuthor; named: boolean }>()
+  return (space, itemAuthor) => {
+    let entry = known.get(space)
+    if (!entry) {
+      const person = personOf(config, index, space)
+      const named = person.name !== space || findSpace(config, space)?.title !== undefined
+      known.set(space, (entry = { author: jsonAuthor(person, origin), named }))
+    }
+    return entry.named || !itemAuthor ? entry.author : { ...entry.author, name: itemAuthor }
   }
 }

@@ -1,7 +1,8 @@
 import type { Context } from 'hono'
 import { streamSSE } from 'hono/streaming'
 import type { Item } from '../../index/item.js'
-import { horizonOf, matches } from '../../index/query.js'
+import { horizonOf, matches, type Mute } from '../../index/query.js'
+import { muteQuery } from '../../timeline/params.js'
 import type { StoreChange } from '../../index/store/store.js'
 import type { GatewayEnv, GatewayState } from '../server/state.js'
 import { spaceSummary } from '../../timeline/summary.js'
@@ -57,7 +58,11 @@ function eventHub(state: GatewayState) {
       if (!author) authors.set(origin, (author = authorsOf(state.config, state.index, origin)))
       let data = byItem.get(item)
       if (data === undefined) {
-        const extras = { html: item.html, thread: threads.get(item.id), author: author(item.space) }
+        const extras = {
+          html: item.html,
+          thread: threads.get(item.id),
+          author: author(item.space, item.author),
+        }
         byItem.set(item, (data = JSON.stringify(jsonFeedItem(item, origin, extras))))
       }
       return data
@@ -109,8 +114,17 @@ export function eventsRoute(state: GatewayState) {
     const heartbeat = Math.min(HEARTBEAT_MS, state.config.limits.idleTimeoutMs / 3)
     const params = readTimelineParams(state, c, true)
     if (params instanceof Response) return params
-    const { query } = params
+    const { query, keep } = params
+    const { mute: _atConnect, ...unmuted } = query
     const store = state.index.store
+    // Mutes apply as they are now: muting on the page must silence an open stream too.
+    let mutedBy: object | undefined
+    let mute: Mute | undefined
+    const muteNow = () => {
+      if (keep.has('muted')) return undefined
+      if (mutedBy !== state.config) mute = muteQuery((mutedBy = state.config).mute)
+      return mute
+    }
     const root = query.thread === undefined ? undefined : store.threads.rootOf(query.thread)
 
     c.header('Cache-Control', 'no-cache')
@@ -123,12 +137,16 @@ export function eventsRoute(state: GatewayState) {
       const subscriber: Subscriber = {
         origin: originOf(c),
         cards: c.req.query('view') === 'cards',
-        wanted: (item) =>
-          matches(item, query, horizonOf(Date.now())) &&
-          (!query.match || store.itemMatches(item.id, query.match)) &&
-          (!query.mute?.match || !store.itemMatches(item.id, query.mute.match)) &&
-          (root === undefined || store.threads.inThread(item, root)) &&
-          (!query.to || store.threads.isForMe(item, query.to)),
+        wanted: (item) => {
+          const mute = muteNow()
+          return (
+            matches(item, { ...unmuted, ...(mute ? { mute } : {}) }, horizonOf(Date.now())) &&
+            (!query.match || store.itemMatches(item.id, query.match)) &&
+            (!mute?.match || !store.itemMatches(item.id, mute.match)) &&
+            (root === undefined || store.threads.inThread(item, root)) &&
+            (!query.to || store.threads.isForMe(item, query.to))
+          )
+        },
         push(event, data) {
           queued += data.length
           if (queued > MAX_QUEUED_BYTES) {

@@ -135,7 +135,7 @@ export function timelineRoutes(state: GatewayState) {
             item,
             html: await state.index.htmlOf(item),
             thread: threads.get(item.id),
-            author: authors(item.space).name,
+            author: authors(item.space, item.author).name,
           })),
         )
         return atomFeed(entries, {

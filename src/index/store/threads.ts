@@ -212,14 +212,23 @@ export class Threads {
  */
 function ordered(root: string, rows: ItemRow[]): Array<{ row: ItemRow; depth: number }> {
   const byRef = new Map<string, ItemRow>()
-  for (const row of rows) if (!byRef.has(row.ref)) byRef.set(row.ref, row)
+  const byFile = new Map<string, ItemRow>()
+  for (const row of rows) {
+    if (!byRef.has(row.ref)) byRef.set(row.ref, row)
+    if (!byFile.has(`${row.space}/${row.path}`)) byFile.set(`${row.space}/${row.path}`, row)
+  }
   const depths = new Map<ItemRow, number>()
   const depthOf = (row: ItemRow, seen: Set<ItemRow>): number => {
     const known = depths.get(row)
     if (known !== undefined) return known
     let depth = 0
     if (row.ref !== root) {
-      const parent = row.reply_ref !== null ? byRef.get(row.reply_ref) : undefined
+      const parent =
+        row.reply_ref !== null
+          ? byRef.get(row.reply_ref)
+          : row.reply_file !== null
+            ? byFile.get(row.reply_file)
+            : undefined
       depth =
         parent && !seen.has(parent) && seen.size < MAX_DEPTH
           ? depthOf(parent, seen.add(row)) + 1
