@@ -1,15 +1,16 @@
 // End to end over real Syncthing (Debian's `syncthing`): a friend's instance shares a folder,
 // send-only, with the user's (receive-only); the user follows it with `syncweb import syncthing
-// --api`; the friend posts with `syncweb post`; the item reaches the user's timeline and /events.
+// --api`; the friend posts with `syncweb post`, then replies to the user's status by its ref; both
+// reach the user's timeline and /events, the reply the user's notifications and bell.
 // Both instances talk over 127.0.0.1 only: discovery, relays, NAT and announcements off
 // (../shared/SYNCTHING.md).
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process'
-import { readFile, writeFile } from 'node:fs/promises'
+import { mkdir, readFile, writeFile } from 'node:fs/promises'
 import { createServer } from 'node:net'
 import { join } from 'node:path'
 import { XMLBuilder, XMLParser } from 'fast-xml-parser'
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
-import { getJson, openEvents, runCli, serveCli, tempDir } from './helpers.js'
+import { get, getJson, openEvents, runCli, serveCli, tempDir } from './helpers.js'
 
 function findSyncthing(): string | undefined {
   try {
@@ -204,7 +205,7 @@ describe.skipIf(!SYNCTHING)('over real Syncthing on 127.0.0.1', () => {
     )
   })
 
-  it('imports the shared folder, and a post by the friend reaches the user’s timeline and /events', async () => {
+  it('imports the shared folder; the friend’s post and reply reach the timeline, /events, notifications and the bell', async () => {
     // The user's side: follow whatever Syncthing shares, through its REST API.
     const userConfig = join(dir, 'user-syncweb.json')
     const env = { HOME: dir, XDG_CONFIG_HOME: dir }
@@ -222,9 +223,21 @@ describe.skipIf(!SYNCTHING)('over real Syncthing on 127.0.0.1', () => {
       env,
     )
     expect(imported.stdout).toContain(`Following @friends-notes: ${join(dir, 'user-copy')}`)
+    // The user's own space, with a status the friend will answer.
+    const mine = join(dir, 'user-own')
+    await mkdir(join(mine, 'status'), { recursive: true })
+    await writeFile(
+      join(mine, 'status', 'hello.json'),
+      JSON.stringify({ id: 'user-hello', text: 'Anyone there?', date: '2026-11-20T10:00:00Z' }),
+    )
+    const config = JSON.parse(await readFile(userConfig, 'utf8'))
+    config.spaces.mine = { path: mine }
+    config.me = 'mine'
+    await writeFile(userConfig, JSON.stringify(config))
     const gateway = await serveCli(['--config', userConfig], env)
     const events = openEvents(gateway.port)
-    await events.connected
+    const notifications = openEvents(gateway.port, '/events?to=me')
+    await Promise.all([events.connected, notifications.connected])
 
     // The friend's side: their own syncweb config, with the shared folder as "me".
     const friendConfig = join(dir, 'friend-syncweb.json')
@@ -257,5 +270,39 @@ describe.skipIf(!SYNCTHING)('over real Syncthing on 127.0.0.1', () => {
     })
     // Syncthing's own files never became items or problems.
     expect((await getJson(gateway.port, '/api/spaces/friends-notes')).body.problems).toEqual([])
-  }, 120_000)
+
+    // The friend answers the user's status by its portable ref: the same on both sides,
+    // whatever each calls the other's folder.
+    const reply = await runCli(
+      ['post', 'Yes, here!', '--reply-to', 'user-hello', '--config', friendConfig],
+      env,
+    )
+    expect(reply.code).toBe(0)
+    await vi.waitFor(
+      async () => {
+        const { body } = await getJson(gateway.port, '/timeline.json?to=me')
+        expect(body.items.map((i: any) => i.content_text)).toContain('Yes, here!')
+      },
+      { timeout: 60_000, interval: 200 },
+    )
+    const { body: mentions } = await getJson(gateway.port, '/timeline.json?to=me')
+    expect(mentions.items[0]._syncweb).toMatchObject({
+      space: 'friends-notes',
+      reply_to: 'user-hello',
+      thread: 'user-hello',
+    })
+    // The bell: its count on every page, and live on /events.
+    await vi.waitFor(
+      () =>
+        expect(
+          notifications.messages
+            .filter((m) => m.event === 'unread')
+            .map((m) => JSON.parse(m.data).notifications)
+            .at(-1),
+        ).toBe(1),
+      { timeout: 10_000 },
+    )
+    const page = await get(gateway.port, '/timeline', { Accept: 'text/html' })
+    expect(page.text).toContain('<span class="bell-count">1</span>')
+  }, 180_000)
 })
