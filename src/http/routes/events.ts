@@ -77,7 +77,12 @@ function eventHub(state: GatewayState) {
           threads.get(item.id),
         )
         const html = renderFragment('item', view)
-        cards.set(item, (data = JSON.stringify({ id: item.id, date: view.dateISO, html })))
+        // `reply_to`: a conversation page indents the card below its parent.
+        const replyTo = threads.get(item.id)?.replyTo
+        cards.set(
+          item,
+          (data = JSON.stringify({ id: item.id, date: view.dateISO, html, reply_to: replyTo })),
+        )
       }
       return data
     }
@@ -105,7 +110,7 @@ function eventHub(state: GatewayState) {
  * `remove` (an item id), `space` (a space's status changed), `unread` (`{"notifications": N}`),
  * and a comment every 15 s so that proxies and browsers keep the stream open. The timeline's
  * parameters filter the items (mutes apply, as on the page); `view=cards` adds `card`
- * (`{id, date, html}`: the item as the page shows it) for the gateway's own pages.
+ * (`{id, date, html, reply_to}`: the item as the page shows it) for the gateway's own pages.
  */
 export function eventsRoute(state: GatewayState) {
   const streams = eventHub(state)
