@@ -3,6 +3,7 @@ import { formatRelative } from '../../render/format.js'
 import { renderPage } from '../../render/templates.js'
 import { spaceSummary, type SpaceSummary } from '../../timeline/summary.js'
 import { muteQuery } from '../../timeline/params.js'
+import { personOf } from '../../people/index.js'
 import { hueOf, itemView } from './item-view.js'
 import { unreadNotifications } from './page-chrome.js'
 import { viewContext } from './view-context.js'
@@ -24,9 +25,12 @@ export function homePage(state: GatewayState) {
     // What the indexer knows (it checks every folder each second): the page reads no disk.
     const spaces = config.spaces.map((space) => {
       const summary = spaceSummary(config, state.index, space.name)
+      const person = personOf(config, state.index, space.name)
       return {
         name: space.name,
         title: summary.title,
+        // Who the space says it is (people/): an avatar, its own name when it differs.
+        person,
         path: space.root,
         online: summary.online,
         // "folder missing: PATH", "folder cannot be read (permission denied): PATH"
