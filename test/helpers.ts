@@ -73,7 +73,7 @@ export async function startGateway(
   }
   const server = await startServer(config, {
     port: 0,
-    host: '127.0.0.1',
+    host: config.host,
     ...(stateDir ? { stateDir } : {}),
   })
   cleanup(() => server.close())

@@ -3,7 +3,6 @@ import { spawn } from 'node:child_process'
 import { resolve } from 'node:path'
 import {
   cacheHome,
-  DEFAULT_HOST,
   DEFAULT_PORT,
   demoConfig,
   findConfigFile,
@@ -16,7 +15,9 @@ import { IndexBusy } from '../index/store/db.js'
 import { indexLimits } from '../index/indexer/limits.js'
 import { reportIndexing } from './progress.js'
 import { watchConfig } from '../config/watch.js'
-import { stateHome } from '../config/read-markers.js'
+import { isLoopbackAddress } from '../http/server/request.js'
+import { stateHome } from '../state/home.js'
+import { removeRuntime, writeRuntime } from '../state/runtime.js'
 import { realFolder } from '../spaces/folder.js'
 import { UsageError } from '../usage-error.js'
 
@@ -73,9 +74,18 @@ export async function serve(options: ServeOptions): Promise<number> {
     const line = `  @${space.name.padEnd(12)} ${online ? 'online ' : 'MISSING'} ${space.root}\n`
     ;(online ? process.stdout : process.stderr).write(line)
   }
-  if (host !== DEFAULT_HOST && host !== 'localhost') {
-    process.stderr.write(`Note: listening on ${host}, not only on this machine's loopback.\n`)
-  }
+  if (!isLoopbackAddress(host) && host !== 'localhost') warnBeyondLoopback(config, running.port)
+  const stateDir = stateHome()
+  await writeRuntime(stateDir, {
+    pid: process.pid,
+    port: running.port,
+    host,
+    url: `http://localhost:${running.port}`,
+    token: running.state.token,
+    started: new Date().toISOString(),
+  }).catch((error: Error) =>
+    process.stderr.write(`syncweb: cannot write ${stateDir}/gateway.json (${error.message})\n`),
+  )
   reportIndexing(index)
   // Follow and unfollow take effect at once: the spaces come from the file, the port and host
   // stay what this process listens on.
@@ -105,8 +115,26 @@ export async function serve(options: ServeOptions): Promise<number> {
   process.once('SIGINT', force).once('SIGTERM', force)
   setTimeout(force, 3000).unref()
   await stopWatching()
+  await removeRuntime(stateDir)
   await running.close()
   return 0
+}
+
+/** Listening beyond loopback is never an accident: say who can reach what, and how to pair. */
+function warnBeyondLoopback(config: Config, port: number) {
+  const hosts = config.allowedHosts.length
+    ? config.allowedHosts.map((h) => `http://${h}:${port}/`).join(', ')
+    : 'none (add the names devices use to "allowedHosts" in the config)'
+  process.stderr.write(
+    [
+      `Listening on ${config.host}:${port}: other devices of your network can reach this gateway.`,
+      `  They are answered at: ${hosts}`,
+      '  Devices can read (pages, timeline, feeds, search) but not post or change anything.',
+      '  To let one post and reply: run `syncweb pair` here, then open /pair on the device.',
+      '  Settings, follows and mutes change only from this computer.',
+      '',
+    ].join('\n'),
+  )
 }
 
 function parsePort(value: string): number {

@@ -5,7 +5,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { writeFiles } from '../../test/helpers.js'
 import { NO_MUTES, type Config } from '../config/config.js'
 import { DEFAULT_LIMITS } from '../config/limits.js'
-import { ReadMarkers } from '../config/read-markers.js'
+import { DeviceRegistry } from '../state/devices.js'
+import { Pairing } from '../state/pairing.js'
+import { ReadMarkers } from '../state/read-markers.js'
 import { TimelineIndex } from '../index/index.js'
 import { indexLimits } from '../index/indexer/limits.js'
 import { createApp } from './app.js'
@@ -39,6 +41,8 @@ beforeAll(async () => {
     index,
     token: 'token',
     read: await ReadMarkers.open(undefined),
+    devices: new DeviceRegistry(undefined),
+    pairing: new Pairing(),
     apply() {},
   }).app
 })

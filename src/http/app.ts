@@ -8,6 +8,7 @@ import { gatewayAssets } from './routes/assets.js'
 import { eventsRoute } from './routes/events.js'
 import { writeGuard } from './routes/guard.js'
 import { homePage } from './routes/home.js'
+import { pairRoutes } from './routes/pair.js'
 import { postsRoute } from './routes/posts.js'
 import { searchRoutes } from './routes/search.js'
 import { timelineRoutes } from './routes/timeline.js'
@@ -78,14 +79,23 @@ export function createApp(state: GatewayState) {
           json: true,
         }),
     }),
-    writeGuard(state),
   ] as const
-  for (const path of ['/api/posts', '/api/read', '/api/mute']) app.use(path, ...guarded)
+  // Posts and read marks: the user, or a paired device; everything else: the user only.
+  for (const path of ['/api/posts', '/api/read'])
+    app.use(path, ...guarded, writeGuard(state, 'paired'))
+  for (const path of ['/api/mute', '/api/pair', '/api/devices/revoke'])
+    app.use(path, ...guarded, writeGuard(state, 'user'))
   app.post('/api/posts', postsRoute(state))
   const actions = actionRoutes(state)
   app.post('/api/read', actions.read)
   app.post('/api/mute', actions.mute)
   app.get('/api/unread', actions.unread)
+  const pair = pairRoutes(state)
+  app.get('/pair', pair.show)
+  app.post('/pair', bodyLimit({ maxSize: 4096 }), pair.enter)
+  app.post('/api/pair', pair.start)
+  app.get('/api/devices', pair.devices)
+  app.post('/api/devices/revoke', pair.revoke)
   const search = searchRoutes(state)
   app.get('/search', search.page)
   app.get('/api/search', search.api)

@@ -96,3 +96,24 @@ export function followsOf(config: Config, state: SpaceState): FollowView[] {
       return { ...f, ...(url ? { url } : {}), ...(followed ? { space: followed } : {}) }
     })
 }
+
+// An absolute path after a space, a quote, a bracket or the start: `/home/ada/Sync/x.md`.
+const ABSOLUTE_PATH = /(^|[\s'"(=])\/[^\s'"()]+/g
+
+/**
+ * A summary as another device of the network sees it (SECURITY.md "Devices"): no folder path,
+ * and no absolute path in any reason (an error message can name one); paths inside the space
+ * stay, as they are the space's own.
+ */
+export function summaryForDevice({
+  path: _path,
+  ...summary
+}: SpaceSummary): Omit<SpaceSummary, 'path'> {
+  const redact = (text: string) => text.replace(ABSOLUTE_PATH, '$1…')
+  return {
+    ...summary,
+    ...(summary.degraded ? { degraded: redact(summary.degraded) } : {}),
+    ...(summary.offline ? { offline: redact(summary.offline) } : {}),
+    problems: summary.problems.map(({ file, reason }) => ({ file, reason: redact(reason) })),
+  }
+}

@@ -1,6 +1,6 @@
 import type { Context } from 'hono'
 import { ConfigError, editConfig } from '../../config/config.js'
-import { MARKED, type Marked } from '../../config/read-markers.js'
+import { MARKED, type Marked } from '../../state/read-markers.js'
 import { normalizeName } from '../../spaces/names.js'
 import { myAudience } from '../../timeline/context.js'
 import { muteQuery } from '../../timeline/params.js'

@@ -5,7 +5,8 @@ import { horizonOf, matches, type Mute } from '../../index/query.js'
 import { muteQuery } from '../../timeline/params.js'
 import type { StoreChange } from '../../index/store/store.js'
 import type { GatewayEnv, GatewayState } from '../server/state.js'
-import { spaceSummary } from '../../timeline/summary.js'
+import { spaceSummary, summaryForDevice } from '../../timeline/summary.js'
+import { addressedOf } from '../server/request.js'
 import { authorsOf } from '../../timeline/feed-items.js'
 import { jsonFeedItem } from '../../timeline/json-feed.js'
 import { renderFragment } from '../../render/templates.js'
@@ -26,6 +27,8 @@ interface Subscriber {
   origin: string
   /** The page's own stream: items come as the page's HTML too (`card`). */
   cards: boolean
+  /** Another device of the network sees no folder paths. */
+  device: boolean
   wanted(item: Item): boolean
   push(event: string, data: string): void
 }
@@ -99,8 +102,10 @@ function eventHub(state: GatewayState) {
   state.read.on('change', announceUnread)
   state.index.on('space', (name: string) => {
     if (!streams.size) return
-    const data = JSON.stringify(spaceSummary(state.config, state.index, name))
-    for (const stream of streams) stream.push('space', data)
+    const summary = spaceSummary(state.config, state.index, name)
+    const forUser = JSON.stringify(summary)
+    const forDevice = JSON.stringify(summaryForDevice(summary))
+    for (const stream of streams) stream.push('space', stream.device ? forDevice : forUser)
   })
   return streams
 }
@@ -142,6 +147,7 @@ export function eventsRoute(state: GatewayState) {
       const subscriber: Subscriber = {
         origin: originOf(c),
         cards: c.req.query('view') === 'cards',
+        device: addressedOf(c, state).client !== 'user',
         wanted: (item) => {
           const mute = muteNow()
           return (

@@ -1,16 +1,34 @@
 import { timingSafeEqual } from 'node:crypto'
 import type { Context, Next } from 'hono'
-import type { GatewayState } from '../server/state.js'
+import { getCookie } from 'hono/cookie'
+import type { Device } from '../../state/devices.js'
+import { addressedOf } from '../server/request.js'
+import type { GatewayEnv, GatewayState } from '../server/state.js'
 import { sendError } from '../errors.js'
+
+/** The cookie a paired device holds: `ID.SECRET` (state/devices.ts). */
+export const DEVICE_COOKIE = 'syncweb_device'
+
+/** The paired device a request comes from, if it is one (never the user on this machine). */
+export function pairedDevice(c: Context<GatewayEnv>, state: GatewayState): Device | undefined {
+  if (addressedOf(c, state).client !== 'device') return undefined
+  return state.devices.verify(getCookie(c, DEVICE_COOKIE))
+}
+
+export const PAIR_HINT =
+  'this device can only read; to post from it, run `syncweb pair` on the computer that runs syncweb and open /pair here'
 
 /**
  * The rule for every route that changes state (DESIGN.md "Origins"): a POST, with a JSON body,
  * from the gateway's own origin, carrying the per-launch token that only the gateway's own pages
  * hold. Hono's csrf() checks form content types only, so a JSON POST would pass it; this is ours.
  * A space's pages run on NAME.localhost or sandboxed (Origin: null): both are refused.
+ *
+ * Who may: `user`, the user on this machine only (settings, mutes, pairing); `paired`, also a
+ * paired device of the network, by its cookie instead of the token (posts, replies, read marks).
  */
-export function writeGuard(state: GatewayState) {
-  return async function guard(c: Context, next: Next) {
+export function writeGuard(state: GatewayState, who: 'user' | 'paired' = 'user') {
+  return async function guard(c: Context<GatewayEnv>, next: Next) {
     const refuse = (message: string) =>
       sendError(c, { status: 403, code: 'forbidden', message, json: true })
     if (c.req.method !== 'POST') {
@@ -41,6 +59,12 @@ export function writeGuard(state: GatewayState) {
       return refuse(
         'the request says neither its Origin nor Sec-Fetch-Site; use the gateway’s own page',
       )
+    }
+    if (addressedOf(c, state).client === 'device') {
+      if (who === 'user')
+        return refuse('only the computer that runs syncweb may change this, not another device')
+      if (!pairedDevice(c, state)) return refuse(PAIR_HINT)
+      return next()
     }
     const token = c.req.header('x-syncweb-token') ?? ''
     if (!sameSecret(token, state.token))

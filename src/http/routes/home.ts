@@ -17,11 +17,13 @@ const LATEST = 10
 /** `GET /`: every space (title, status, item count, last update, link) and the latest items. */
 export function homePage(state: GatewayState) {
   return async function home(c: Context<GatewayEnv>) {
-    const { port } = addressedOf(c, state).to
+    const { to, client } = addressedOf(c, state)
     const { config } = state
-    // Straight to the space's own origin, where root-absolute links of a real blog work.
+    // Straight to the space's own origin, where root-absolute links of a real blog work (only
+    // this machine can reach NAME.localhost).
+    const subdomains = config.isolation === 'subdomain' && !(to.kind === 'gateway' && to.remote)
     const spaceHref = (name: string) =>
-      config.isolation === 'subdomain' ? spaceOrigin(name, port) + '/' : `/@${name}/`
+      subdomains ? spaceOrigin(name, to.port) + '/' : `/@${name}/`
     // What the indexer knows (it checks every folder each second): the page reads no disk.
     const spaces = config.spaces.map((space) => {
       const summary = spaceSummary(config, state.index, space.name)
@@ -31,7 +33,8 @@ export function homePage(state: GatewayState) {
         title: summary.title,
         // Who the space says it is (people/): an avatar, its own name when it differs.
         person,
-        path: space.root,
+        // Folder paths are for the user's eyes: never another device's.
+        path: client === 'user' ? space.root : '',
         online: summary.online,
         // "folder missing: PATH", "folder cannot be read (permission denied): PATH"
         offline: summary.online

@@ -11,6 +11,8 @@ import { parseTimelineParams, type TimelineParams } from '../../timeline/params.
 import { sendError } from '../errors.js'
 import { GATEWAY_HEADERS } from '../headers.js'
 import type { GatewayEnv, GatewayState } from '../server/state.js'
+import { addressedOf } from '../server/request.js'
+import { pairedDevice } from './guard.js'
 import { itemView } from './item-view.js'
 import { unreadNotifications } from './page-chrome.js'
 import { responseCache } from './response-cache.js'
@@ -54,7 +56,10 @@ export function timelineRoutes(state: GatewayState) {
       const path = view === 'notifications' ? '/notifications' : '/timeline'
       const shown = new URLSearchParams(keep)
       if (view === 'notifications') shown.delete('to')
-      const html = await cached(c, view, params, async () => {
+      // Who asks shapes the page: the user's has the token; a paired device's can post and
+      // mark read (by its cookie); another device's only reads.
+      const writer = writerOf(c, state)
+      const html = await cached(c, `${view}|${writer ?? 'reader'}`, params, async () => {
         const listing = list(params)
         const marker = state.read.markers[view === 'notifications' ? 'notifications' : 'timeline']
         const context = viewContext(state, marker)
@@ -83,7 +88,8 @@ export function timelineRoutes(state: GatewayState) {
           muted: keep.get('muted') === 'include' ? undefined : state.config.mute,
           notifications: unreadNotifications(state),
           me: state.config.me,
-          token: state.config.me ? state.token : undefined,
+          writer: state.config.me ? writer : undefined,
+          token: state.config.me && writer === 'user' ? state.token : undefined,
         })
       })
       return c.body(html, 200, {
@@ -157,6 +163,15 @@ export function timelineRoutes(state: GatewayState) {
       })
     },
   }
+}
+
+/** Who may write from this page: the user, a paired device, or nobody (a device that reads). */
+export function writerOf(
+  c: Context<GatewayEnv>,
+  state: GatewayState,
+): 'user' | 'paired' | undefined {
+  if (addressedOf(c, state).client === 'user') return 'user'
+  return pairedDevice(c, state) ? 'paired' : undefined
 }
 
 /** The request's timeline filters, or a 400 that says which parameter is wrong. */

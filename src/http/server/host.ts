@@ -1,6 +1,9 @@
-/** Who a request is addressed to, decided once from its `Host` header. */
+/**
+ * Who a request is addressed to, decided once from its `Host` header. `remote`: a name from
+ * `allowedHosts` (the gateway as other devices of the network reach it), not a loopback name.
+ */
 export type Addressee =
-  { kind: 'gateway'; port: string } | { kind: 'space'; name: string; port: string }
+  { kind: 'gateway'; port: string; remote?: true } | { kind: 'space'; name: string; port: string }
 
 export interface HostRules {
   isSpace(name: string): boolean
@@ -21,9 +24,8 @@ export function classifyHost(header: string | undefined, rules: HostRules): Addr
   if (!match) return undefined
   const hostname = match[1]!
   const port = match[2] ?? ''
-  if (LOOPBACK.has(hostname) || rules.allowedHosts.includes(hostname)) {
-    return { kind: 'gateway', port }
-  }
+  if (LOOPBACK.has(hostname)) return { kind: 'gateway', port }
+  if (rules.allowedHosts.includes(hostname)) return { kind: 'gateway', port, remote: true }
   if (hostname.endsWith('.localhost')) {
     const name = hostname.slice(0, -'.localhost'.length)
     if (rules.isSpace(name)) return { kind: 'space', name, port }

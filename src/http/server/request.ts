@@ -5,10 +5,33 @@ import { classifyHost, type Addressee } from './host.js'
 import { routeOf, type Route } from './route.js'
 import type { GatewayEnv, GatewayState } from './state.js'
 
-/** Whom a request is for (its `Host`) and what it asks (its route), decided once. */
+/**
+ * Whom a request is for (its `Host`), what it asks (its route) and who asks: the user, or
+ * another device of the network (SECURITY.md "Who is trusted"), decided once.
+ */
 export interface Addressed {
   to: Addressee
   route: Route
+  client: Client
+}
+
+/**
+ * `user`: connected from a loopback address *and* naming a loopback host, both read from the
+ * socket and the request line, never from headers such as `X-Forwarded-For`. Anyone else is a
+ * `device`, which may read and, once paired, post; never change settings.
+ */
+export type Client = 'user' | 'device'
+
+/** 127.0.0.0/8, ::1, and IPv4 loopback mapped into IPv6. */
+export function isLoopbackAddress(address: string | undefined): boolean {
+  if (!address) return false
+  const v4 = address.startsWith('::ffff:') ? address.slice(7) : address
+  return v4.startsWith('127.') || address === '::1'
+}
+
+function clientOf(to: Addressee, remoteAddress: string | undefined): Client {
+  const loopbackHost = to.kind === 'space' || !to.remote
+  return loopbackHost && isLoopbackAddress(remoteAddress) ? 'user' : 'device'
 }
 
 // Beside the request, not on it: a property of our own on Node's IncomingMessage gives it
@@ -61,7 +84,7 @@ export function address(request: IncomingMessage, state: GatewayState): Addresse
   if (!to) return undefined
   const navigation = request.headers['sec-fetch-mode'] === 'navigate'
   const route = routeOf(request.method ?? 'GET', request.url ?? '/', to, navigation, rules)
-  return { to, route }
+  return { to, route, client: clientOf(to, request.socket.remoteAddress) }
 }
 
 /** Keeps the decision for the app, which reads it back with addressedOf. */
@@ -80,5 +103,11 @@ export function addressedOf(c: Context<GatewayEnv>, state: GatewayState): Addres
   const rules = rulesOf(state)
   const to = addresseeOf(c.req.header('host') ?? url.host, rules) ?? { kind: 'gateway', port: '' }
   const navigation = c.req.header('sec-fetch-mode') === 'navigate'
-  return { to, route: routeOf(c.req.method, url.pathname + url.search, to, navigation, rules) }
+  // In-process (tests): no socket, the process itself asks; the Host still decides.
+  const client = clientOf(to, '127.0.0.1')
+  return {
+    to,
+    route: routeOf(c.req.method, url.pathname + url.search, to, navigation, rules),
+    client,
+  }
 }

@@ -50,7 +50,9 @@ export function routeOf(
   if (!name || !rules.isSpace(name)) return { kind: 'no-such-space', name: written }
   if (method !== 'GET' && method !== 'HEAD') return { kind: 'read-only' }
   const rest = slash === -1 ? '' : path.slice(slash)
-  if (navigation && rules.isolation === 'subdomain') {
+  // NAME.localhost is this machine's name for it: another device of the network reaching the
+  // gateway by an `allowedHosts` name browses spaces sandboxed under /@NAME/ instead.
+  if (navigation && rules.isolation === 'subdomain' && !(to.kind === 'gateway' && to.remote)) {
     // A friend's page never runs in the gateway's origin: browsers go to NAME.localhost.
     return {
       kind: 'redirect',

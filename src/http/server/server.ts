@@ -3,7 +3,9 @@ import { randomBytes } from 'node:crypto'
 import { createServer, type Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import type { Config } from '../../config/config.js'
-import { ReadMarkers } from '../../config/read-markers.js'
+import { DeviceRegistry } from '../../state/devices.js'
+import { Pairing } from '../../state/pairing.js'
+import { ReadMarkers } from '../../state/read-markers.js'
 import { TimelineIndex } from '../../index/index.js'
 import { indexLimits } from '../../index/indexer/limits.js'
 import { createApp } from '../app.js'
@@ -40,6 +42,8 @@ export async function startServer(
     index,
     token: randomBytes(24).toString('base64url'),
     read: await ReadMarkers.open(options.stateDir),
+    devices: new DeviceRegistry(options.stateDir),
+    pairing: new Pairing(),
     apply(next) {
       const { port, host, limits } = state.config
       state.config = { ...next, port, host, limits }

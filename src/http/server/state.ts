@@ -1,6 +1,8 @@
 import type { HttpBindings } from '@hono/node-server'
 import type { Config } from '../../config/config.js'
-import type { ReadMarkers } from '../../config/read-markers.js'
+import type { DeviceRegistry } from '../../state/devices.js'
+import type { Pairing } from '../../state/pairing.js'
+import type { ReadMarkers } from '../../state/read-markers.js'
 import type { TimelineIndex } from '../../index/index.js'
 
 /**
@@ -17,6 +19,9 @@ export interface GatewayState {
   readonly token: string
   /** Up to when the user has read the timeline and notifications. */
   readonly read: ReadMarkers
+  /** Devices of the network paired to post as the user, and the pairing code of the moment. */
+  readonly devices: DeviceRegistry
+  readonly pairing: Pairing
   /**
    * Takes in a new config (the file was edited, by hand or by a route): its spaces are followed
    * at once; the address and the limits stay what the server started with.

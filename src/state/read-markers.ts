@@ -1,13 +1,7 @@
 import { EventEmitter } from 'node:events'
 import { mkdir, readFile } from 'node:fs/promises'
-import { homedir } from 'node:os'
 import { join } from 'node:path'
 import { writeFileAtomic } from '../atomic.js'
-
-/** `$XDG_STATE_HOME/syncweb`, else `~/.local/state/syncweb`: what the user did, never synced. */
-export function stateHome(env = process.env): string {
-  return join(env.XDG_STATE_HOME || join(env.HOME || homedir(), '.local', 'state'), 'syncweb')
-}
 
 export type Marked = 'timeline' | 'notifications'
 export const MARKED: readonly Marked[] = ['timeline', 'notifications']
