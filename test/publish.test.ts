@@ -88,10 +88,34 @@ describe('syncweb post', () => {
     expect(JSON.parse(await readFile(join(me, path), 'utf8')).text).toBe('abc\td')
   })
 
-  it('posts to --space instead of me', async () => {
-    const res = await runCli(['post', 'into bob', '--space', 'bob'], env)
+  it('posts to --space when it is one of my own spaces ("me" is a list), never a friend’s', async () => {
+    const two = join(home, 'two-of-mine.json')
+    await writeFiles(home, { 'work/index.html': 'work' })
+    await writeFile(
+      two,
+      JSON.stringify({
+        me: ['ada', 'work'],
+        spaces: {
+          ada: { path: me },
+          work: { path: join(home, 'work') },
+          bob: { path: join(home, 'bob') },
+        },
+      }),
+    )
+    const res = await runCli(['post', 'into work', '--space', 'work', '--config', two], env)
     expect(res.code).toBe(0)
-    expect(res.stdout).toContain('/@bob/status/')
+    expect(res.stdout).toContain('/@work/status/')
+    const friend = await runCli(['post', 'into bob', '--space', 'bob', '--config', two], env)
+    expect(friend.code).toBe(2)
+    expect(friend.stderr).toContain('@bob is not one of your own spaces')
+    expect(await listStatus(join(home, 'bob'))).toEqual(['1.json'])
+  })
+
+  it('warns when one folder is followed under two names', async () => {
+    const res = await runCli(['follow', 'ada-again', me], env)
+    expect(res.code).toBe(0)
+    expect(res.stderr).toContain('is followed under 2 names (@ada, @ada-again)')
+    await runCli(['unfollow', 'ada-again'], env)
   })
 
   it.each([

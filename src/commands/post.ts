@@ -1,4 +1,7 @@
-import { findConfigFile, loadConfig, findSpace } from '../config/config.js'
+import { findConfigFile, loadConfig } from '../config/config.js'
+import { ownSpace } from '../config/me.js'
+import { stateHome } from '../state/home.js'
+import { readRuntime } from '../state/runtime.js'
 import { normalizeName } from '../spaces/names.js'
 import { PublishError, publishStatus } from '../publish.js'
 import { filesLookup, portableRef, ReplyTargetError } from '../timeline/reply-to.js'
@@ -16,26 +19,27 @@ export interface PostOptions {
 export async function post(options: PostOptions): Promise<number> {
   const file = findConfigFile(options.configFlag)
   const config = await loadConfig(file)
-  const wanted = options.space ? normalizeName(options.space) : config?.me
-  if (!wanted) {
+  if (!config)
     throw new UsageError(
-      `no space to post to: set "me" in ${file} to the name of your own space, or pass --space NAME`,
+      `no config at ${file}: follow your own folder first (syncweb follow NAME FOLDER), then set "me" to NAME`,
     )
-  }
-  const space = config && findSpace(config, wanted)
-  if (!space)
-    throw new UsageError(`no space named "${options.space ?? wanted}"; syncweb spaces lists them`)
+  const wanted =
+    options.space === undefined ? undefined : (normalizeName(options.space) ?? options.space)
+  const space = ownSpace(config, wanted)
+  if ('problem' in space) throw new UsageError(space.problem.replace('the config', file))
   try {
     const replyTo =
       options.replyTo === undefined
         ? undefined
-        : await portableRef(options.replyTo, filesLookup(config!))
+        : await portableRef(options.replyTo, filesLookup(config))
     const { path } = await publishStatus(space.root, {
       text: options.text,
       ...(replyTo ? { replyTo } : {}),
       ...(options.image ? { image: options.image } : {}),
     })
-    process.stdout.write(`http://localhost:${config!.port}/@${space.name}/${path}\n`)
+    // The port of the gateway running now (it may have been started with --port), else the config's.
+    const port = (await readRuntime(stateHome()))?.port ?? config.port
+    process.stdout.write(`http://localhost:${port}/@${space.name}/${path}\n`)
     return 0
   } catch (error) {
     if (error instanceof PublishError || error instanceof ReplyTargetError)

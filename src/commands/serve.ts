@@ -16,6 +16,7 @@ import { indexLimits } from '../index/indexer/limits.js'
 import { reportIndexing } from './progress.js'
 import { watchConfig } from '../config/watch.js'
 import { isLoopbackAddress } from '../http/server/request.js'
+import { configWarnings } from '../config/me.js'
 import { stateHome } from '../state/home.js'
 import { removeRuntime, writeRuntime } from '../state/runtime.js'
 import { realFolder } from '../spaces/folder.js'
@@ -86,6 +87,7 @@ export async function serve(options: ServeOptions): Promise<number> {
   }).catch((error: Error) =>
     process.stderr.write(`syncweb: cannot write ${stateDir}/gateway.json (${error.message})\n`),
   )
+  for (const warning of configWarnings(config)) process.stderr.write(`Warning: ${warning}\n`)
   reportIndexing(index)
   // Follow and unfollow take effect at once: the spaces come from the file, the port and host
   // stay what this process listens on.
@@ -95,6 +97,7 @@ export async function serve(options: ServeOptions): Promise<number> {
       const changed = describeChange(running.state.config, next)
       running.state.apply(next)
       if (changed) process.stderr.write(`Config reloaded: ${changed}\n`)
+      for (const warning of configWarnings(next)) process.stderr.write(`Warning: ${warning}\n`)
     },
     (message) => process.stderr.write(`syncweb: config error: ${message}\n`),
     loadedMtimeMs,

@@ -6,6 +6,7 @@ import { TimelineIndex } from '../index/index.js'
 import { indexLimits } from '../index/indexer/limits.js'
 import { formatRelative } from '../render/format.js'
 import { spaceSummary } from '../timeline/summary.js'
+import { configWarnings } from '../config/me.js'
 import { UsageError } from '../usage-error.js'
 
 export async function follow(configFlag: string | undefined, input: string, folder: string) {
@@ -18,7 +19,7 @@ export async function follow(configFlag: string | undefined, input: string, fold
   }
   const file = findConfigFile(configFlag)
   let already = false
-  await editConfig(file, (raw) => {
+  const next = await editConfig(file, (raw) => {
     const spaces = (raw.spaces ??= {})
     const existing = spaces[name]
     if (existing && typeof existing.path === 'string' && resolve(existing.path) !== root) {
@@ -34,6 +35,7 @@ export async function follow(configFlag: string | undefined, input: string, fold
       ? `Already following ${name} at ${root}.\n`
       : `Following ${name}: ${root}\nIt is served at /@${name}/ (config: ${file}).\n`,
   )
+  for (const warning of configWarnings(next)) process.stderr.write(`Warning: ${warning}\n`)
 }
 
 export async function unfollow(configFlag: string | undefined, input: string) {
@@ -45,7 +47,13 @@ export async function unfollow(configFlag: string | undefined, input: string) {
   }
   await editConfig(file, (raw) => {
     delete raw.spaces?.[name]
+    // Unfollowing one of your own spaces: it is no longer "me".
     if (raw.me === name) delete raw.me
+    else if (Array.isArray(raw.me)) {
+      const rest = (raw.me as unknown[]).filter((m) => m !== name)
+      if (rest.length) raw.me = rest
+      else delete raw.me
+    }
   })
   process.stdout.write(`Unfollowed ${name}. Its folder was not touched.\n`)
 }

@@ -21,7 +21,8 @@ export interface Config {
   readonly file?: string
   readonly port: number
   readonly host: string
-  readonly me?: string
+  /** The user's own spaces: one name, or a list (people/ meSpaces reads either). */
+  readonly me?: string | readonly string[]
   readonly allowedHosts: readonly string[]
   readonly isolation: Isolation
   readonly spaces: readonly SpaceSettings[]
@@ -191,17 +192,15 @@ function validate(raw: unknown, file: string): Config {
 
   const mute = readMute(o.mute, fail)
   const me = o.me
-  if (me !== undefined) {
-    if (typeof me !== 'string' || !spaces.some((s) => s.name === me)) {
-      fail('me', 'must be the name of one of the spaces')
-    }
-  }
+  const names = typeof me === 'string' ? [me] : Array.isArray(me) ? me : undefined
+  if (me !== undefined && (!names?.length || !names.every((n) => spaces.some((s) => s.name === n))))
+    fail('me', 'must be the name of one of the spaces, or a list of them: your own spaces')
 
   return Object.freeze({
     file,
     port: port as number,
     host: host as string,
-    ...(me ? { me: me as string } : {}),
+    ...(names ? { me: Object.freeze([...(names as string[])]) } : {}),
     allowedHosts: Object.freeze([...(allowedHosts as string[])].map((h) => h.toLowerCase())),
     isolation: isolation as Isolation,
     spaces: Object.freeze(spaces),

@@ -1,4 +1,5 @@
 import { findSpace, type Config } from '../config/config.js'
+import { meSpaces } from '../config/me.js'
 import type { SpaceState } from '../index/indexer/space-facts.js'
 import { cleanText, MAX_NAME } from '../index/parsers/profile-fields.js'
 import { urlToken } from '../index/parsers/refs.js'
@@ -68,16 +69,6 @@ function listed(state: SpaceState | undefined): Array<{ name: string; url?: stri
 }
 
 /**
- * The user's own spaces: the config's `me`, one name today; a list is read too, so that more
- * than one space of one's own needs no change here.
- */
-export function meSpaces(config: Config): string[] {
-  const me: unknown = config.me
-  const list: unknown[] = Array.isArray(me) ? me : [me]
-  return [...new Set(list.filter((m): m is string => typeof m === 'string' && m !== ''))]
-}
-
-/**
  * Who "me" is, for notifications (index/query.ts `to`): my spaces, and what mentions me, in
  * the form refs.ts mentionTokens gives an item's mentions: `@` and my space's name (its name in
  * the config, my title for it and my profile's name, when they are one word — `@` takes no
@@ -103,3 +94,5 @@ export function audienceOf(config: Config, index: SpaceStates): Audience {
   }
   return { spaces, tokens: [...tokens] }
 }
+
+export { meSpaces }

@@ -1,4 +1,5 @@
 import { findSpace, type Config } from '../config/config.js'
+import { meSpaces } from '../config/me.js'
 import type { TimelineIndex } from '../index/index.js'
 import type { SpaceState } from '../index/indexer/space-facts.js'
 import { profileOf, type ResolvedProfile } from '../people/profile.js'
@@ -60,7 +61,7 @@ export function spaceSummary(config: Config, index: TimelineIndex, name: string)
     followed: settings !== undefined,
     title: settings?.title ?? name,
     path: settings?.root ?? '',
-    me: config.me === name,
+    me: meSpaces(config).includes(name),
     online: state.status !== 'offline',
     status: state.status,
     ...(state.degraded ? { degraded: state.degraded } : {}),

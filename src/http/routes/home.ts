@@ -3,6 +3,7 @@ import { formatRelative } from '../../render/format.js'
 import { renderPage } from '../../render/templates.js'
 import { spaceSummary, type SpaceSummary } from '../../timeline/summary.js'
 import { muteQuery } from '../../timeline/params.js'
+import { meSpaces } from '../../config/me.js'
 import { personOf } from '../../people/index.js'
 import { hueOf, itemView } from './item-view.js'
 import { unreadNotifications } from './page-chrome.js'
@@ -62,7 +63,7 @@ export function homePage(state: GatewayState) {
       spaces,
       latest,
       demo: config.file === undefined,
-      me: config.me,
+      me: meSpaces(config),
       notifications: unreadNotifications(state),
     })
     return c.html(html, 200, { ...GATEWAY_HEADERS, 'Cache-Control': 'no-cache' })

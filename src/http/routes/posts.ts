@@ -1,5 +1,6 @@
 import type { Context } from 'hono'
 import { findSpace } from '../../config/config.js'
+import { ownSpace } from '../../config/me.js'
 import { PublishError, publishStatus, WriteError } from '../../publish.js'
 import type { GatewayEnv, GatewayState } from '../server/state.js'
 import { sendError } from '../errors.js'
@@ -18,8 +19,8 @@ export function postsRoute(state: GatewayState) {
   return async function createPost(c: Context<GatewayEnv>) {
     const fail = (status: 400 | 409 | 500 | 507, code: string, message: string) =>
       sendError(c, { status, code, message, json: true })
-    const me = findSpace(state.config, state.config.me)
-    if (!me) return fail(409, 'no_me', 'set "me" in the config to the name of your own space')
+    const me = ownSpace(state.config)
+    if ('problem' in me) return fail(409, 'no_me', me.problem)
     let body: unknown
     try {
       body = await c.req.json()

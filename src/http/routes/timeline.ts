@@ -2,6 +2,7 @@ import type { Context } from 'hono'
 import type { Item } from '../../index/item.js'
 import type { Cursor } from '../../index/query.js'
 import { encodeCursor } from '../../index/query.js'
+import { meSpaces } from '../../config/me.js'
 import { renderPage } from '../../render/templates.js'
 import { atomFeed } from '../../timeline/atom.js'
 import { paramsContext } from '../../timeline/context.js'
@@ -87,9 +88,9 @@ export function timelineRoutes(state: GatewayState) {
           newestArrived: Math.max(0, ...listing.items.map((i) => i.arrived ?? 0)),
           muted: keep.get('muted') === 'include' ? undefined : state.config.mute,
           notifications: unreadNotifications(state),
-          me: state.config.me,
-          writer: state.config.me ? writer : undefined,
-          token: state.config.me && writer === 'user' ? state.token : undefined,
+          me: meSpaces(state.config)[0],
+          writer: meSpaces(state.config).length ? writer : undefined,
+          token: meSpaces(state.config).length && writer === 'user' ? state.token : undefined,
         })
       })
       return c.body(html, 200, {
