@@ -192,17 +192,18 @@ export async function getJson<T = any>(
 export interface EventMessage {
   event: string
   data: string
+  id?: string
 }
 
 /** Subscribes to `/events` over a real socket and collects the messages as they come. */
-export function openEvents(port: number, path = '/events') {
+export function openEvents(port: number, path = '/events', headers: Record<string, string> = {}) {
   const messages: EventMessage[] = []
   let raw = ''
   const req = httpRequest({
     host: '127.0.0.1',
     port,
     path,
-    headers: { Host: `127.0.0.1:${port}`, Accept: 'text/event-stream' },
+    headers: { Host: `127.0.0.1:${port}`, Accept: 'text/event-stream', ...headers },
   })
   const connected = new Promise<IncomingHttpHeaders>((resolve, reject) => {
     req.on('response', (res) => {
@@ -215,7 +216,8 @@ export function openEvents(port: number, path = '/events') {
           raw = raw.slice(end + 2)
           const event = /^event: (.*)$/m.exec(block)?.[1]
           const data = [...block.matchAll(/^data: (.*)$/gm)].map((m) => m[1]).join('\n')
-          if (event) messages.push({ event, data })
+          const id = /^id: (.*)$/m.exec(block)?.[1]
+          if (event) messages.push({ event, data, ...(id ? { id } : {}) })
         }
       })
       // The stream opens with a comment; the listener is registered by then.
