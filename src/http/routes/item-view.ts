@@ -14,6 +14,8 @@ export interface ViewContext {
   linkify(item: Item): string
   /** Items that arrived after this (ms) are new to the user. */
   readUpTo: number
+  /** Whether a space's folder is missing now (its items stay, marked so). */
+  offline(space: string): boolean
 }
 
 /** What the timeline templates show of an item (the page and its live updates agree on it). */
@@ -36,6 +38,7 @@ export function itemView(item: Item, context: ViewContext, thread?: ThreadInfo, 
     ref: item.ref,
     space: item.space,
     person,
+    offline: context.offline(item.space),
     kind: item.kind,
     title: item.title,
     html,

@@ -81,7 +81,11 @@ export function timelineRoutes(state: GatewayState) {
           newest: query.before ? withQuery(path, shown) : undefined,
           live: !query.before,
           filter: query.spaces?.size === 1 ? [...query.spaces][0] : undefined,
-          spaces: state.config.spaces.map((s) => ({ name: s.name, title: s.title ?? s.name })),
+          spaces: state.config.spaces.map((s) => ({
+            name: s.name,
+            title: s.title ?? s.name,
+            offline: state.index.space(s.name)?.status === 'offline',
+          })),
           query: keep.toString(),
           indexing: state.index.indexing,
           unread,

@@ -30,6 +30,7 @@ export function viewContext(state: GatewayState, readUpTo: number): ViewContext 
       return undefined
     },
     linkify: (item: Item) => linkify(item.source ?? item.text, links),
+    offline: (space) => state.index.space(space)?.status === 'offline',
   }
 }
 
