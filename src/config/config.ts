@@ -6,6 +6,8 @@ import { writeFileAtomic } from '../atomic.js'
 import { DEFAULT_LIMITS, readLimits, type Limits } from './limits.js'
 import { isValidName, NAME_RULE } from '../spaces/names.js'
 import { NestingError, parseJson } from '../nesting.js'
+import { jsonErrorAt, unknownKeys } from './json-errors.js'
+import { NO_MUTES, readMute, type MuteSettings } from './mute.js'
 
 export type Isolation = 'subdomain' | 'sandbox'
 
@@ -31,16 +33,11 @@ export interface Config {
   readonly cacheDir?: string
   /** What the timeline, the feeds, notifications and /events leave out. */
   readonly mute: MuteSettings
+  /** What is probably a mistake in the file (an unknown key), for the log and the settings. */
+  readonly warnings?: readonly string[]
 }
 
-export interface MuteSettings {
-  readonly spaces: readonly string[]
-  readonly words: readonly string[]
-  /** Lowercased, without `#`. */
-  readonly tags: readonly string[]
-}
-
-export const NO_MUTES: MuteSettings = Object.freeze({ spaces: [], words: [], tags: [] })
+export { NO_MUTES, type MuteSettings } from './mute.js'
 
 export const DEFAULT_PORT = 4747
 export const DEFAULT_HOST = '127.0.0.1'
@@ -133,7 +130,7 @@ async function readRaw(file: string): Promise<unknown> {
     return parseJson(text, 'the config')
   } catch (error) {
     if (error instanceof NestingError) throw new ConfigError(file, '(file)', error.message)
-    throw new ConfigError(file, '(file)', `is not valid JSON: ${(error as Error).message}`)
+    throw new ConfigError(file, '(file)', `is not valid JSON: ${jsonErrorAt(text)}`)
   }
 }
 
@@ -206,33 +203,10 @@ function validate(raw: unknown, file: string): Config {
     spaces: Object.freeze(spaces),
     limits: limits as Limits,
     mute,
+    ...(unknownKeys(o).length ? { warnings: Object.freeze(unknownKeys(o)) } : {}),
     ...(cacheDir
       ? { cacheDir: expandHome(resolve(dirname(file), expandHome(cacheDir as string))) }
       : {}),
-  })
-}
-
-/** `"mute": {"spaces": [], "words": [], "tags": []}`, each list optional. */
-function readMute(raw: unknown, fail: (field: string, rule: string) => never): MuteSettings {
-  if (raw === undefined) return NO_MUTES
-  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) {
-    return fail('mute', 'must be an object: {"spaces": [], "words": [], "tags": []}')
-  }
-  const o = raw as Record<string, unknown>
-  const strings = (key: string) => {
-    const value = o[key] ?? []
-    if (
-      !Array.isArray(value) ||
-      !value.every((v) => typeof v === 'string' && v.trim() && v.length <= 200)
-    ) {
-      fail(`mute.${key}`, 'must be a list of non-empty strings of at most 200 characters')
-    }
-    return [...new Set((value as string[]).map((v) => v.trim()))]
-  }
-  return Object.freeze({
-    spaces: Object.freeze(strings('spaces').map((s) => s.replace(/^@/, '').toLowerCase())),
-    words: Object.freeze(strings('words')),
-    tags: Object.freeze(strings('tags').map((t) => t.replace(/^#/, '').toLowerCase())),
   })
 }
 

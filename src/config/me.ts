@@ -31,19 +31,21 @@ export function ownSpace(
 }
 
 /**
- * What in a valid config is probably a mistake, as lines for the log: the same folder followed
- * under two names (its items would show twice, and a post into one is a change in the other).
+ * What in a valid config is probably a mistake, as lines for the log: unknown keys (with the
+ * nearest known one), and the same folder followed under two names (its items would show
+ * twice, and a post into one is a change in the other).
  */
 export function configWarnings(config: Config): string[] {
+  const warnings = [...(config.warnings ?? [])]
   const byFolder = new Map<string, string[]>()
   for (const space of config.spaces) {
     const names = byFolder.get(space.root) ?? []
     byFolder.set(space.root, [...names, space.name])
   }
-  return [...byFolder]
-    .filter(([, names]) => names.length > 1)
-    .map(
-      ([folder, names]) =>
+  for (const [folder, names] of byFolder)
+    if (names.length > 1)
+      warnings.push(
         `${folder} is followed under ${names.length} names (${names.map((n) => '@' + n).join(', ')}): unfollow all but one`,
-    )
+      )
+  return warnings
 }
