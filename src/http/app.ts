@@ -8,6 +8,7 @@ import { gatewayAssets } from './routes/assets.js'
 import { eventsRoute } from './routes/events.js'
 import { writeGuard } from './routes/guard.js'
 import { homePage } from './routes/home.js'
+import { ownPostRoutes } from './routes/own-posts.js'
 import { pairRoutes } from './routes/pair.js'
 import { postsRoute } from './routes/posts.js'
 import { searchRoutes } from './routes/search.js'
@@ -81,11 +82,14 @@ export function createApp(state: GatewayState) {
     }),
   ] as const
   // Posts and read marks: the user, or a paired device; everything else: the user only.
-  for (const path of ['/api/posts', '/api/read'])
+  for (const path of ['/api/posts', '/api/posts/edit', '/api/posts/delete', '/api/read'])
     app.use(path, ...guarded, writeGuard(state, 'paired'))
   for (const path of ['/api/mute', '/api/pair', '/api/devices/revoke'])
     app.use(path, ...guarded, writeGuard(state, 'user'))
   app.post('/api/posts', postsRoute(state))
+  const own = ownPostRoutes(state)
+  app.post('/api/posts/edit', own.edit)
+  app.post('/api/posts/delete', own.delete)
   const actions = actionRoutes(state)
   app.post('/api/read', actions.read)
   app.post('/api/mute', actions.mute)

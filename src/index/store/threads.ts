@@ -79,6 +79,12 @@ export class Threads {
     return row && fromRow(row)
   }
 
+  /** The file of a space that holds the item of that ref (the oldest, if several). */
+  pathOf(ref: string, space: string): string | undefined {
+    const sql = 'SELECT path FROM items WHERE ref = ? AND space = ? ORDER BY date LIMIT 1'
+    return (this.sql.prepared(sql).raw().get(ref, space) as [string] | undefined)?.[0]
+  }
+
   /** The (oldest) item a file of a space holds. */
   byFile(space: string, path: string): Item | undefined {
     const row = this.#byFile.get(space, path) as ItemRow | undefined
