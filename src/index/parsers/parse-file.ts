@@ -6,6 +6,7 @@ import { parseFeedFile } from './feed.js'
 import { parseFollows, type Follow } from './follows.js'
 import { homeMeta, type HomeMeta } from './home.js'
 import type { ParseResult, SourceFile } from '../item.js'
+import { parseHEntries } from './h-entry.js'
 import { parsePost } from './post.js'
 import { parseProfile, type Profile } from './profile.js'
 import { htmlPage, markdownPage, textPage } from './page.js'
@@ -76,17 +77,15 @@ function parse(file: SourceFile, source: ParsedSource): ParsedFile {
       return { items: [], ...parseProfile(file.text) }
     case 'home':
       return {
-        items: [],
+        items: parseHEntries(file),
         alternate: alternateFeed(file.text) ?? null,
         home: homeMeta(file.text),
         page: htmlPage(file.text, file.path),
       }
-    case 'page':
-      return {
-        items: [],
-        page: /\.txt$/i.test(file.path)
-          ? textPage(file.text, file.path)
-          : htmlPage(file.text, file.path),
-      }
+    case 'page': {
+      if (/\.txt$/i.test(file.path)) return { items: [], page: textPage(file.text, file.path) }
+      // Hand-written HTML blogs mark their posts with microformats (h-entry).
+      return { items: parseHEntries(file), page: htmlPage(file.text, file.path) }
+    }
   }
 }
