@@ -175,6 +175,8 @@
         })
         textarea.value = ''
         grow()
+        // The reply shows up in its place when it comes back through the folder.
+        if (cancel && !cancel.hidden) backToEnd()
         status.textContent = 'Posted. Your sync tool shares it from here.'
       } catch (error) {
         status.textContent = `Not posted: ${error.message}`
