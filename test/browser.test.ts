@@ -484,6 +484,48 @@ describe.skipIf(!hasChromium)('conversations in a real browser, as the user (me)
     await page.close()
   })
 
+  it('does not move while its scripts add the compose box, menus and buttons', async () => {
+    const page = await browser.newPage({ viewport: { width: 1000, height: 900 } })
+    // Scripts that come late, as on a slow machine: the page is painted before they run.
+    let delayed = 0
+    await page.route(/\/_\/(timeline|mute)\.js$/, async (route) => {
+      delayed++
+      await new Promise((resolve) => setTimeout(resolve, 700))
+      await route.continue()
+    })
+    await page.goto(`http://localhost:${port}/timeline`)
+    await page.waitForFunction(
+      () => document.querySelector('.timeline')?.getAttribute('data-connected') === 'open',
+      undefined,
+      WAIT,
+    )
+    expect(delayed).toBe(2)
+    const shifts = await page.evaluate(
+      () =>
+        new Promise<number>((resolve) => {
+          new PerformanceObserver((list) =>
+            resolve(
+              list
+                .getEntries()
+                .reduce((sum, e) => sum + (e as PerformanceEntry & { value: number }).value, 0),
+            ),
+          ).observe({ type: 'layout-shift', buffered: true })
+          // No entry at all: nothing moved.
+          setTimeout(() => resolve(0), 500)
+        }),
+    )
+    expect(shifts).toBe(0)
+    expect(await page.locator('#compose').isVisible()).toBe(true)
+    expect(await page.locator('.item-menu').first().isVisible()).toBe(true)
+    // Without JavaScript those controls, which post JSON, are left out.
+    const plain = await browser.newPage({ javaScriptEnabled: false })
+    await plain.goto(`http://localhost:${port}/timeline`)
+    expect(await plain.locator('#compose').isVisible()).toBe(false)
+    expect(await plain.locator('.item-menu').first().isVisible()).toBe(false)
+    await plain.close()
+    await page.close()
+  })
+
   it('mutes a space from an item’s menu, and Unmute brings it back', async () => {
     const errors: string[] = []
     const page = await open('/timeline', errors)
