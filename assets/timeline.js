@@ -1,8 +1,8 @@
 // The timeline, a conversation and the notifications, live: new items from /events come as
 // the server renders them (`card`) and go in their place, removed ones go, relative times stay
 // fresh, and the bell counts what is unread. With the page token (the user's own pages): the
-// compose and reply box, "mark all read", mute and unmute. Without JavaScript the page is
-// complete, only not live.
+// compose and reply box and "mark all read" (mute.js has the menus). Without JavaScript the
+// page is complete, only not live.
 ;(() => {
   const section = document.querySelector('.timeline')
   if (!section) return
@@ -10,6 +10,7 @@
   const marker = section.querySelector('.new-marker')
   const thread = section.classList.contains('thread')
   const token = document.querySelector('meta[name="syncweb-token"]')?.content
+  const byId = (root, id) => root.querySelector(`[data-id="${CSS.escape(id)}"]`)
   let unseen = 0
 
   const relative = (iso) => {
@@ -55,22 +56,48 @@
     const node = template.content.firstElementChild
     if (!node) return
     node.classList.add('fresh')
-    if (token) enable(node)
-    const existing = list.querySelector(`[data-id="${CSS.escape(id)}"]`)
+    const existing = byId(list, id)
     if (existing) return existing.replaceWith(node)
     const time = Date.parse(date)
     // The timeline is newest first; a conversation oldest first.
-    const after = [...list.children].find((el) => {
+    const after = [...list.querySelectorAll(':scope > .item')].find((el) => {
       const other = Date.parse(el.querySelector('time')?.dateTime ?? '')
       return thread ? other > time : other <= time
     })
     list.insertBefore(node, after || null)
     document.getElementById('empty')?.remove()
-    if (!thread && window.scrollY > 200 && marker) {
+    if (thread) placeInThread(id)
+    else if (window.scrollY > 200 && marker) {
       unseen++
       marker.textContent = `${unseen} new ↑`
       marker.hidden = false
     }
+  }
+
+  // A live card does not know its depth in the conversation, nor do its parents know their new
+  // count of replies: the page as the server renders it now does. Its card takes the place and
+  // the indent the page gives it, and the others take their counts.
+  const placeInThread = async (id) => {
+    try {
+      const res = await fetch(location.href, { headers: { Accept: 'text/html' } })
+      if (!res.ok) return
+      const page = new DOMParser().parseFromString(await res.text(), 'text/html')
+      const items = page.getElementById('items')
+      const rendered = items && byId(items, id)
+      const live = byId(list, id)
+      if (!rendered || !live) return
+      const node = document.importNode(rendered, true)
+      node.classList.add('fresh')
+      live.replaceWith(node)
+      const before = rendered.previousElementSibling?.dataset.id
+      const anchor = before && byId(list, before)
+      if (anchor) anchor.after(node)
+      for (const item of items.querySelectorAll(':scope > .item')) {
+        const count = item.querySelector('.replies')?.textContent
+        const shown = byId(list, item.dataset.id)?.querySelector('.replies')
+        if (shown && count && shown.textContent !== count) shown.textContent = count
+      }
+    } catch {}
   }
 
   marker?.addEventListener('click', () => {
@@ -85,45 +112,60 @@
     }
   })
 
-  // Mute a space or a tag from an item's menu.
-  const enable = (item) => {
-    const menu = item.querySelector('.item-menu')
-    if (!menu) return
-    menu.hidden = false
-    for (const button of menu.querySelectorAll('[data-mute]')) {
-      button.addEventListener('click', async () => {
-        try {
-          await send('/api/mute', { [button.dataset.mute]: button.dataset.value, muted: true })
-          location.reload()
-        } catch (error) {
-          alert(`Not muted: ${error.message}`)
-        }
-      })
-    }
-  }
-
   // The compose box (the timeline) and the reply box (a conversation): shown only with
-  // JavaScript, since the gateway takes JSON only.
+  // JavaScript, since the gateway takes JSON only. In a conversation, "Reply" under an item
+  // moves the box right under that item.
   const compose = document.getElementById('compose')
   if (compose && token) {
     compose.hidden = false
     const status = compose.querySelector('.compose-status')
     const textarea = compose.querySelector('textarea')
     const target = compose.querySelector('.reply-target')
-    let replyTo = compose.dataset.replyTo
+    const cancel = compose.querySelector('.cancel')
+    const home = { parent: compose.parentNode, next: compose.nextSibling }
+    const root = { ref: compose.dataset.replyTo, name: target?.textContent }
+    let replyTo = root.ref
+    // The box grows with what is written (no scrollbar, no handle to drag).
+    const grow = () => {
+      textarea.style.height = 'auto'
+      textarea.style.height = `${textarea.scrollHeight}px`
+    }
+    textarea.addEventListener('input', grow)
+    const indent = (depth) => {
+      compose.className = compose.className.replace(/\s*\bdepth-\d\b/g, '')
+      if (depth) compose.classList.add(`depth-${Math.min(depth, 6)}`)
+    }
+    const replyUnder = (card, ref, name) => {
+      replyTo = ref
+      if (target) target.textContent = name
+      card.after(compose)
+      indent(Number(/\bdepth-(\d)\b/.exec(card.className)?.[1] ?? 0) + 1)
+      if (cancel) cancel.hidden = false
+      status.textContent = ''
+      textarea.focus()
+    }
+    const backToEnd = () => {
+      replyTo = root.ref
+      if (target) target.textContent = root.name
+      home.parent.insertBefore(compose, home.next)
+      indent(0)
+      if (cancel) cancel.hidden = true
+    }
     if (thread) {
-      for (const link of document.querySelectorAll('.item-actions [data-reply]')) {
-        link.addEventListener('click', (event) => {
-          event.preventDefault()
-          replyTo = link.dataset.reply
-          if (target) target.textContent = ` to ${link.dataset.name}`
-          textarea.focus()
-        })
-      }
+      list.addEventListener('click', (event) => {
+        const link = event.target.closest('.item-actions [data-reply]')
+        if (!link || event.ctrlKey || event.metaKey || event.shiftKey) return
+        event.preventDefault()
+        replyUnder(link.closest('.item'), link.dataset.reply, link.dataset.name)
+      })
+      cancel?.addEventListener('click', backToEnd)
+      textarea.addEventListener('keydown', (event) => {
+        if (event.key === 'Escape' && cancel && !cancel.hidden) backToEnd()
+      })
     }
     compose.addEventListener('submit', async (event) => {
       event.preventDefault()
-      const button = compose.querySelector('button')
+      const button = compose.querySelector('button[type="submit"]')
       button.disabled = true
       status.textContent = 'Posting…'
       try {
@@ -132,6 +174,9 @@
           ...(replyTo ? { reply_to: replyTo } : {}),
         })
         textarea.value = ''
+        grow()
+        // The reply shows up in its place when it comes back through the folder.
+        if (cancel && !cancel.hidden) backToEnd()
         status.textContent = 'Posted. Your sync tool shares it from here.'
       } catch (error) {
         status.textContent = `Not posted: ${error.message}`
@@ -141,69 +186,24 @@
     })
   }
 
-  if (token) {
-    for (const item of list.querySelectorAll('.item')) enable(item)
-
-    // "Mark all read": up to the newest item this page showed, so that what arrives after
-    // stays new.
-    const bar = section.querySelector('.unread-bar')
-    const markRead = bar?.querySelector('.mark-read')
-    if (markRead) {
-      markRead.hidden = false
-      markRead.addEventListener('click', async () => {
-        try {
-          await send('/api/read', { what: bar.dataset.what, upTo: Number(bar.dataset.upto) })
-          for (const item of list.querySelectorAll('.item.unread')) {
-            item.classList.remove('unread')
-            item.querySelector('.new-badge')?.remove()
-          }
-          bar.remove()
-        } catch (error) {
-          markRead.textContent = `Not marked: ${error.message}`
-        }
-      })
-    }
-
-    for (const button of section.querySelectorAll('.unmute')) {
-      button.hidden = false
-      button.addEventListener('click', async () => {
-        try {
-          await send('/api/mute', { [button.dataset.kind]: button.dataset.value, muted: false })
-          location.reload()
-        } catch (error) {
-          button.textContent = `Not unmuted: ${error.message}`
-        }
-      })
-    }
-
-    // Select a word in an item to mute it.
-    const floating = document.createElement('button')
-    floating.type = 'button'
-    floating.className = 'mute-word'
-    floating.hidden = true
-    document.body.append(floating)
-    document.addEventListener('selectionchange', () => {
-      const selection = document.getSelection()
-      const word = selection?.toString().trim() ?? ''
-      const inItem = selection?.anchorNode?.parentElement?.closest('.item .content')
-      if (!inItem || !word || word.length > 60 || /\n/.test(word)) {
-        floating.hidden = true
-        return
-      }
-      const rect = selection.getRangeAt(0).getBoundingClientRect()
-      floating.textContent = `Mute “${word}”`
-      floating.dataset.word = word
-      floating.style.top = `${window.scrollY + rect.bottom + 6}px`
-      floating.style.left = `${window.scrollX + rect.left}px`
-      floating.hidden = false
-    })
-    floating.addEventListener('mousedown', (event) => event.preventDefault())
-    floating.addEventListener('click', async () => {
+  // "Mark all read": up to the newest item this page showed, so that what arrives after stays
+  // new.
+  const bar = section.querySelector('.unread-bar')
+  const markRead = bar?.querySelector('.mark-read')
+  if (token && markRead) {
+    markRead.hidden = false
+    markRead.addEventListener('click', async () => {
+      markRead.disabled = true
       try {
-        await send('/api/mute', { word: floating.dataset.word, muted: true })
-        location.reload()
+        await send('/api/read', { what: bar.dataset.what, upTo: Number(bar.dataset.upto) })
+        for (const item of list.querySelectorAll('.item.unread')) {
+          item.classList.remove('unread')
+          item.querySelector('.new-badge')?.remove()
+        }
+        bar.remove()
       } catch (error) {
-        floating.textContent = `Not muted: ${error.message}`
+        markRead.textContent = `Not marked: ${error.message}`
+        markRead.disabled = false
       }
     })
   }
@@ -214,9 +214,7 @@
   query.set('view', 'cards')
   const events = new EventSource(`/events?${query}`)
   events.addEventListener('card', (e) => insert(JSON.parse(e.data)))
-  events.addEventListener('remove', (e) => {
-    list.querySelector(`[data-id="${CSS.escape(e.data)}"]`)?.remove()
-  })
+  events.addEventListener('remove', (e) => byId(list, e.data)?.remove())
   // The bell is bell.js's; this page's stream brings its count.
   events.addEventListener('unread', (e) =>
     window.syncwebShowUnread?.(JSON.parse(e.data).notifications),

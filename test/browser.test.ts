@@ -1,9 +1,11 @@
 import { existsSync } from 'node:fs'
-import { mkdir } from 'node:fs/promises'
+import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { chromium, type Browser, type Frame, type Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { unlink } from 'node:fs/promises'
+import { loadConfig, type SpaceSettings } from '../src/config/config.js'
+import type { RunningServer } from '../src/http/server/server.js'
 import { ROOT, serveCli, startGateway, tempDir, writeFiles, writeLikeSync } from './helpers.js'
 
 const CHROMIUM = '/usr/bin/chromium'
@@ -333,6 +335,252 @@ describe.skipIf(!hasChromium)('posting from a real browser', () => {
       .waitFor({ timeout: 10_000 })
     expect(await statusFiles()).toHaveLength(1)
     await page.screenshot({ path: join(SHOTS, 'compose.png') })
+    await page.close()
+  })
+})
+
+describe.skipIf(!hasChromium)('conversations in a real browser, as the user (me)', () => {
+  // Generous: the machine is shared, and every wait below ends on a condition anyway.
+  const WAIT = { timeout: 20_000 }
+  let browser: Browser
+  let server: RunningServer
+  let port: number
+  let root: string
+  let configFile: string
+
+  beforeAll(async () => {
+    root = await tempDir()
+    const ago = (minutes: number) => new Date(Date.now() - minutes * 60_000).toISOString()
+    await writeFiles(root, {
+      'ada/profile.json': JSON.stringify({ name: 'Ada', nick: 'ada' }),
+      'ada/status/root.json': JSON.stringify({
+        id: 'ada-root',
+        text: 'The clock tower is fixed!',
+        date: ago(120),
+      }),
+      'bob/profile.json': JSON.stringify({ name: 'Bob' }),
+      'bob/status/r1.json': JSON.stringify({
+        id: 'bob-r1',
+        text: 'Congratulations @ada!',
+        date: ago(60),
+        reply_to: 'ada-root',
+      }),
+      'cat/status/c1.json': JSON.stringify({
+        id: 'cat-1',
+        text: 'Cat says hello to everyone.',
+        date: ago(30),
+        tags: ['cats'],
+      }),
+    })
+    configFile = join(root, 'config.json')
+    const spaces = Object.fromEntries(
+      ['ada', 'bob', 'cat'].map((name) => [name, { path: join(root, name) }]),
+    )
+    await writeFile(configFile, JSON.stringify({ me: 'ada', spaces }, null, 2))
+    const config = (await loadConfig(configFile))!
+    server = await startGateway(config.spaces as SpaceSettings[], { me: 'ada', file: configFile })
+    port = server.port
+    await server.state.index.ready()
+    browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS })
+    await mkdir(SHOTS, { recursive: true })
+  })
+  afterAll(() => browser?.close())
+
+  /** A page of the gateway that records its errors, once its live stream is open. */
+  async function open(path: string, errors: string[] = []): Promise<Page> {
+    const page = await browser.newPage({ viewport: { width: 1000, height: 900 } })
+    page.on('pageerror', (e) => errors.push(e.message))
+    page.on('console', (m) => m.type() === 'error' && errors.push(m.text()))
+    await page.goto(`http://localhost:${port}${path}`)
+    await page.waitForFunction(
+      () => document.querySelector('.timeline')?.getAttribute('data-connected') === 'open',
+      undefined,
+      WAIT,
+    )
+    return page
+  }
+
+  const bellCount = (page: Page) =>
+    page
+      .locator('.bell-count')
+      .evaluate((el) => ((el as HTMLElement).hidden ? 0 : Number(el.textContent)))
+
+  /** The status files of a space, parsed. */
+  async function statuses(space: string): Promise<Array<Record<string, unknown>>> {
+    const files = (await readdir(join(root, space, 'status'), { recursive: true }))
+      .map(String)
+      .filter((f) => f.endsWith('.json'))
+    return Promise.all(
+      files.map(async (f) => JSON.parse(await readFile(join(root, space, 'status', f), 'utf8'))),
+    )
+  }
+
+  it('shows a friend’s new reply in the open conversation, indented, and the bell counts it', async () => {
+    const errors: string[] = []
+    const page = await open('/timeline?thread=ada-root', errors)
+    expect(await page.locator('.item').count()).toBe(2)
+    const before = await bellCount(page)
+
+    await writeLikeSync(
+      join(root, 'bob', 'status', 'r2.json'),
+      JSON.stringify({
+        id: 'bob-r2',
+        text: 'One more thing, @ada: it strikes thirteen.',
+        reply_to: 'bob-r1',
+        date: new Date().toISOString(),
+      }),
+    )
+    // The card the server rendered for this page: the gateway's own markup, at its depth.
+    const card = page.locator('.item[data-ref="bob-r2"]')
+    await card.waitFor(WAIT)
+    await expect.poll(() => card.getAttribute('class'), WAIT).toContain('depth-2')
+    expect(await card.locator('.who').textContent()).toBe('Bob')
+    expect(await card.locator('.in-reply-to').textContent()).toBe('↩ in reply to Bob')
+    expect(await card.locator('.content').textContent()).toContain('it strikes thirteen')
+    // Last, after the reply it answers; and that reply now counts it.
+    expect(await page.locator('.item').last().getAttribute('data-ref')).toBe('bob-r2')
+    await expect
+      .poll(() => page.locator('.item[data-ref="bob-r1"] .replies').textContent(), WAIT)
+      .toBe('1 reply')
+    await expect.poll(() => bellCount(page), WAIT).toBe(before + 1)
+    expect(await page.locator('.bell').getAttribute('aria-label')).toBe(
+      `Notifications, ${before + 1} unread`,
+    )
+    await page.screenshot({ path: join(SHOTS, 'conversation-live.png'), fullPage: true })
+    expect(errors).toEqual([])
+    await page.close()
+  })
+
+  it('marks all read: the marks and the bar go, and stay gone after a reload', async () => {
+    await writeLikeSync(
+      join(root, 'cat', 'status', 'c2.json'),
+      JSON.stringify({ text: 'Cat has news.', date: new Date().toISOString() }),
+    )
+    // Indexed, and new to the user: it arrived after the read marker.
+    await expect
+      .poll(
+        async () => (await (await fetch(`http://127.0.0.1:${port}/api/unread`)).json()).timeline,
+        WAIT,
+      )
+      .toBeGreaterThan(0)
+    const errors: string[] = []
+    let page = await open('/timeline', errors)
+    const bar = page.locator('.unread-bar')
+    await bar.waitFor(WAIT)
+    expect(await bar.textContent()).toMatch(/\d+ new since you last read/)
+    const news = page.locator('.item.unread', { hasText: 'Cat has news.' })
+    expect(await news.locator('.new-badge').textContent()).toBe('new')
+
+    await page.getByRole('button', { name: 'Mark all read' }).click()
+    await bar.waitFor({ state: 'detached', ...WAIT })
+    expect(await page.locator('.item.unread').count()).toBe(0)
+    expect(await page.locator('.new-badge').count()).toBe(0)
+
+    await page.reload()
+    await page.locator('.item').first().waitFor(WAIT)
+    expect(await page.locator('.unread-bar').count()).toBe(0)
+    expect(await page.locator('.item.unread').count()).toBe(0)
+    expect(errors).toEqual([])
+    await page.close()
+  })
+
+  it('does not move while its scripts add the compose box, menus and buttons', async () => {
+    const page = await browser.newPage({ viewport: { width: 1000, height: 900 } })
+    // Scripts that come late, as on a slow machine: the page is painted before they run.
+    let delayed = 0
+    await page.route(/\/_\/(timeline|mute)\.js$/, async (route) => {
+      delayed++
+      await new Promise((resolve) => setTimeout(resolve, 700))
+      await route.continue()
+    })
+    await page.goto(`http://localhost:${port}/timeline`)
+    await page.waitForFunction(
+      () => document.querySelector('.timeline')?.getAttribute('data-connected') === 'open',
+      undefined,
+      WAIT,
+    )
+    expect(delayed).toBe(2)
+    const shifts = await page.evaluate(
+      () =>
+        new Promise<number>((resolve) => {
+          new PerformanceObserver((list) =>
+            resolve(
+              list
+                .getEntries()
+                .reduce((sum, e) => sum + (e as PerformanceEntry & { value: number }).value, 0),
+            ),
+          ).observe({ type: 'layout-shift', buffered: true })
+          // No entry at all: nothing moved.
+          setTimeout(() => resolve(0), 500)
+        }),
+    )
+    expect(shifts).toBe(0)
+    expect(await page.locator('#compose').isVisible()).toBe(true)
+    expect(await page.locator('.item-menu').first().isVisible()).toBe(true)
+    // Without JavaScript those controls, which post JSON, are left out.
+    const plain = await browser.newPage({ javaScriptEnabled: false })
+    await plain.goto(`http://localhost:${port}/timeline`)
+    expect(await plain.locator('#compose').isVisible()).toBe(false)
+    expect(await plain.locator('.item-menu').first().isVisible()).toBe(false)
+    await plain.close()
+    await page.close()
+  })
+
+  it('mutes a space from an item’s menu, and Unmute brings it back', async () => {
+    const errors: string[] = []
+    const page = await open('/timeline', errors)
+    const cats = page.locator('.item[data-space="cat"]')
+    expect(await cats.count()).toBeGreaterThan(0)
+    const menu = cats.first().locator('.item-menu')
+    await menu.locator('summary').click()
+    await menu.getByRole('button', { name: 'Mute @cat' }).click()
+    // The page reloads without cat, and says what is muted.
+    await page.locator('.muted-list').waitFor(WAIT)
+    expect(await cats.count()).toBe(0)
+    expect(await page.locator('.muted-list summary').textContent()).toBe('Muted: @cat')
+    expect(JSON.parse(await readFile(configFile, 'utf8')).mute.spaces).toEqual(['cat'])
+    expect(await page.locator('.item[data-space="bob"]').count()).toBeGreaterThan(0)
+
+    await page.locator('.muted-list summary').click()
+    await page.screenshot({ path: join(SHOTS, 'muted.png') })
+    await page.getByRole('button', { name: 'Unmute' }).click()
+    await page.locator('.muted-list').waitFor({ state: 'detached', ...WAIT })
+    await cats.first().waitFor(WAIT)
+    expect(JSON.parse(await readFile(configFile, 'utf8')).mute.spaces).toEqual([])
+    expect(errors).toEqual([])
+    await page.close()
+  })
+
+  it('replies from the conversation’s reply box to the item whose Reply was clicked', async () => {
+    const errors: string[] = []
+    const page = await open('/timeline?thread=ada-root', errors)
+    const parent = page.locator('.item[data-ref="bob-r1"]')
+    await parent.locator('.replies').click()
+    // The box moves under that item, and says whom it answers.
+    const compose = page.locator('#compose')
+    await expect
+      .poll(() => compose.evaluate((el) => el.previousElementSibling?.getAttribute('data-ref')))
+      .toBe('bob-r1')
+    expect(await compose.locator('.reply-target').textContent()).toBe('Bob')
+    const indent = (selector: string) =>
+      page.locator(selector).evaluate((el) => el.getBoundingClientRect().left)
+    expect(await indent('#compose')).toBeGreaterThan(await indent('.item[data-ref="bob-r1"]'))
+    expect(await page.evaluate(() => document.activeElement?.id)).toBe('compose-text')
+
+    await page.keyboard.type('Thirteen is a fine number for a clock.')
+    await compose.getByRole('button', { name: 'Reply', exact: true }).click()
+    await compose.locator('.compose-status', { hasText: 'Posted' }).waitFor(WAIT)
+    const written = (await statuses('ada')).find(
+      (s) => s.text === 'Thirteen is a fine number for a clock.',
+    )
+    expect(written?.reply_to).toBe('bob-r1')
+    expect(written?.id).toMatch(/^[0-9a-f]{32}$/)
+    // It comes back through the folder, like any reply, under the one it answers.
+    const mine = page.locator(`.item[data-ref="${written!.id}"]`)
+    await mine.waitFor(WAIT)
+    await expect.poll(() => mine.getAttribute('class'), WAIT).toContain('depth-2')
+    await page.screenshot({ path: join(SHOTS, 'conversation-reply.png'), fullPage: true })
+    expect(errors).toEqual([])
     await page.close()
   })
 })
