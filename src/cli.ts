@@ -174,6 +174,22 @@ export const COMMANDS: Readonly<Record<string, Command>> = {
     run: async (v) =>
       (await import('./commands/reindex.js')).reindex(str(v.config), str(v['cache-dir'])),
   },
+  service: {
+    summary: 'install or remove a systemd user unit that runs syncweb serve',
+    about:
+      'install writes ~/.config/systemd/user/syncweb.service ($XDG_CONFIG_HOME is honoured) ' +
+      'for this node and this syncweb, and prints how to start it and see its log.',
+    args: [{ name: 'install|uninstall', help: 'write the unit, or remove it' }],
+    options: {
+      config: option(
+        'FILE',
+        'the config file the service is to serve (default: the one syncweb serve finds: $SYNCWEB_CONFIG, else ~/.config/syncweb/config.json)',
+      ),
+    },
+    examples: ['syncweb service install', 'syncweb service uninstall'],
+    run: async (v, [action]) =>
+      (await import('./commands/service.js')).service(action!, str(v.config)),
+  },
 }
 
 /** Runs the CLI and returns the exit code; the bin script is the only caller of process.exit. */
