@@ -146,5 +146,17 @@ describe('config file edited while serving', () => {
     const started = Date.now()
     expect((await runCli(['follow', 'fr2', join(root, 'fr2')], env)).code).toBe(0)
     expect(await served(server.port, 'fr2', started)).toBeLessThan(PROMPT_MS)
+    await vi.waitFor(async () => expect((await get(server.port, '/@fr1/')).status).toBe(404))
+
+    // Removed and made again at once: the new folder is watched, not the dead one.
+    const dir = join(root, 'home', '.config', 'syncweb')
+    await rm(dir, { recursive: true })
+    await mkdir(dir)
+    const again = Date.now()
+    await writeFile(
+      join(dir, 'config.json'),
+      JSON.stringify({ spaces: { fr1: { path: '../../../fr1' } } }),
+    )
+    expect(await served(server.port, 'fr1', again)).toBeLessThan(PROMPT_MS)
   })
 })

@@ -37,13 +37,17 @@ export function watchConfig(
   let seen = loadedVersion
   let closed = false
   let timer: NodeJS.Timeout | undefined
-  let current: { dir: string; watcher: FSWatcher } | undefined
+  let current: { dir: string; ino: number; watcher: FSWatcher } | undefined
   let reported: string | undefined
 
   const check = () => {
-    clearTimeout(timer)
-    // Editors and sync tools write in several steps: read once they are done.
-    timer = setTimeout(reload, 100)
+    // Editors and sync tools write in several steps: read a moment later. Not postponed by
+    // further events, so that a busy folder cannot keep it from happening; a write still under
+    // way then brings another event, and another read.
+    timer ??= setTimeout(() => {
+      timer = undefined
+      void reload()
+    }, 100)
   }
   const reload = async () => {
     const version = configVersion(file)
@@ -64,16 +68,17 @@ export function watchConfig(
   /** Watches the nearest existing folder on the way to the config file (no-op if it is). */
   const arm = () => {
     if (closed) return
-    const dir = nearestFolder(folder)
-    if (current?.dir === dir) return
+    const { dir, ino } = nearestFolder(folder)
+    // The same path may be a new folder (removed and made again): its watch would be dead.
+    if (current?.dir === dir && current.ino === ino) return
     current?.watcher.close()
     current = undefined
     try {
       const watcher = watch(dir, (_event, changed) => {
         if (current?.watcher !== watcher) return
+        // A folder on the way may have appeared (arm then looks for the file) or gone.
         arm()
-        // Any name is worth a look when the folder itself changed (or Node could not say).
-        if (current?.dir !== folder || changed === null || changed === name) check()
+        if (current?.dir === folder && (changed === null || changed === name)) check()
       })
       watcher.on('error', () => {
         // The folder went away (or became unreadable): watch from higher up.
@@ -82,7 +87,7 @@ export function watchConfig(
         current = undefined
         arm()
       })
-      current = { dir, watcher }
+      current = { dir, ino, watcher }
       reported = undefined
     } catch (error) {
       const message = `cannot watch ${dir} for changes of ${file}: ${(error as Error).message}; restart syncweb after editing the config`
@@ -102,15 +107,16 @@ export function watchConfig(
 }
 
 /** `dir` if it is a folder, else its nearest ancestor that is (at worst the root). */
-function nearestFolder(dir: string): string {
+function nearestFolder(dir: string): { dir: string; ino: number } {
   for (;;) {
     try {
-      if (statSync(dir, { throwIfNoEntry: false })?.isDirectory()) return dir
+      const stats = statSync(dir, { throwIfNoEntry: false })
+      if (stats?.isDirectory()) return { dir, ino: stats.ino }
     } catch {
       // Not searchable (EACCES): look higher up, where a watch can be set.
     }
     const up = dirname(dir)
-    if (up === dir) return dir
+    if (up === dir) return { dir, ino: -1 }
     dir = up
   }
 }
