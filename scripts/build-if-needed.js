@@ -1,7 +1,9 @@
 // Builds dist/ when it is missing or older than any source file, so `npm start` and the tests
 // work from a fresh clone without a separate build step, and cost nothing when up to date.
+// With --fresh (npm pack runs it: "prepack"), removes dist/ and builds it again, so that the
+// package never ships a module whose source is gone.
 import { execFileSync } from 'node:child_process'
-import { readdirSync, statSync } from 'node:fs'
+import { readdirSync, rmSync, statSync } from 'node:fs'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 
@@ -34,4 +36,7 @@ export function buildIfNeeded() {
   return true
 }
 
-if (process.argv[1] === fileURLToPath(import.meta.url)) buildIfNeeded()
+if (process.argv[1] === fileURLToPath(import.meta.url)) {
+  if (process.argv.includes('--fresh')) rmSync(join(root, 'dist'), { recursive: true, force: true })
+  buildIfNeeded()
+}

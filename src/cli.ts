@@ -1,35 +1,35 @@
-import { readFileSync } from 'node:fs'
-import { parseArgs, type ParseArgsConfig } from 'node:util'
-import { ConfigError } from './config/config.js'
-import { UsageError } from './usage-error.js'
+import { flag, option, str, type Command } from './cli/define.js'
+import { runCommandLine } from './cli/run.js'
 
-type Options = NonNullable<ParseArgsConfig['options']>
-type Values = Record<string, string | boolean | (string | boolean)[] | undefined>
-
-interface Command {
-  usage: string
-  summary: string
-  options: Options
-  /** One line per option, for `syncweb COMMAND --help`. */
-  help?: string[]
-  positionals: number
-  run(values: Values, positionals: string[]): Promise<number | void>
-}
-
-const CONFIG_HELP =
-  '  --config FILE   the config file (default: $SYNCWEB_CONFIG, else ~/.config/syncweb/config.json)'
-
-const COMMANDS: Record<string, Command> = {
+/**
+ * The commands of `syncweb`, in the order `syncweb --help` lists them. To add one, declare its
+ * arguments, its options (each with its help line: `--help` and the usage line are made from
+ * them), an example or two, and a `run` that imports its module when it runs (so that `--help`
+ * and the other commands stay quick). Every command also takes `--config FILE` and `--help`.
+ */
+export const COMMANDS: Readonly<Record<string, Command>> = {
   serve: {
-    usage: 'syncweb serve [--port N] [--host H] [--cache-dir DIR] [--config FILE] [--open]',
-    summary: 'start the gateway and print its URL',
+    summary: 'start the gateway and print its URL (the default command)',
+    about:
+      'It indexes the spaces in the background (progress on stderr) and follows the config ' +
+      'file: follow, unfollow and hand edits apply without a restart. With no config file it ' +
+      'serves the demo spaces until the first syncweb follow.',
     options: {
-      port: { type: 'string' },
-      host: { type: 'string' },
-      open: { type: 'boolean' },
-      'cache-dir': { type: 'string' },
+      port: option(
+        'N',
+        'the port to listen on (default: "port" in the config, else 4747; 0 picks a free one)',
+      ),
+      host: option(
+        'HOST',
+        'the address to listen on (default: "host" in the config, else 127.0.0.1, this machine only)',
+      ),
+      open: flag('open the gateway in your browser once it listens'),
+      'cache-dir': option(
+        'DIR',
+        'where the index is kept (default: "cacheDir" in the config, else $XDG_CACHE_HOME/syncweb, that is ~/.cache/syncweb)',
+      ),
     },
-    positionals: 0,
+    examples: ['syncweb serve --open', 'syncweb serve --port 8080 --config ~/syncweb.json'],
     run: async (v) =>
       (await import('./commands/serve.js')).serve({
         configFlag: str(v.config),
@@ -39,39 +39,51 @@ const COMMANDS: Record<string, Command> = {
         cacheDir: str(v['cache-dir']),
       }),
   },
-  reindex: {
-    usage: 'syncweb reindex [--cache-dir DIR] [--config FILE]',
-    summary: 'build the on-disk index again from the folders (stop the gateway first)',
-    options: { 'cache-dir': { type: 'string' } },
-    positionals: 0,
-    run: async (v) =>
-      (await import('./commands/reindex.js')).reindex(str(v.config), str(v['cache-dir'])),
-  },
   follow: {
-    usage: 'syncweb follow NAME FOLDER [--config FILE]',
     summary: 'add a space: serve FOLDER at /@NAME/',
+    about: 'A running gateway picks the change up within a second. The folder is only read.',
+    args: [
+      { name: 'NAME', help: "the space's name in URLs: 1-63 characters of a-z, 0-9 and -" },
+      { name: 'FOLDER', help: 'the folder your sync tool keeps (it must exist)' },
+    ],
     options: {},
-    positionals: 2,
+    examples: ['syncweb follow alice ~/Sync/alice'],
     run: async (v, [name, folder]) =>
       (await import('./commands/spaces.js')).follow(str(v.config), name!, folder!),
   },
   unfollow: {
-    usage: 'syncweb unfollow NAME [--config FILE]',
     summary: 'remove a space (the folder is never touched)',
+    args: [{ name: 'NAME', help: 'the space to stop serving (syncweb spaces lists them)' }],
     options: {},
-    positionals: 1,
+    examples: ['syncweb unfollow alice'],
     run: async (v, [name]) => (await import('./commands/spaces.js')).unfollow(str(v.config), name!),
   },
+  spaces: {
+    summary: 'list the spaces: name, status, items, last update, folder, problems',
+    options: { json: flag('print JSON: the same fields as /api/spaces') },
+    examples: ['syncweb spaces', 'syncweb spaces --json'],
+    run: async (v) =>
+      (await import('./commands/spaces.js')).listSpaces(str(v.config), v.json === true),
+  },
   post: {
-    usage:
-      'syncweb post TEXT [--space NAME] [--reply-to REF|URL|ID] [--image FILE] [--config FILE]',
     summary: 'publish a status update in your space ("me"), for your sync tool to share',
+    about: "It prints the new item's URL on the gateway.",
+    args: [{ name: 'TEXT', help: 'what to say; quote it when it has spaces' }],
     options: {
-      space: { type: 'string' },
-      'reply-to': { type: 'string' },
-      image: { type: 'string' },
+      space: option(
+        'NAME',
+        'post in this space of yours instead of "me" (when "me" lists several)',
+      ),
+      'reply-to': option(
+        'REF',
+        'answer an item: its ref, its gateway URL (of the item or of its conversation page) or its JSON Feed id',
+      ),
+      image: option('FILE', 'attach an image; it is copied next to the status'),
     },
-    positionals: 1,
+    examples: [
+      'syncweb post "Tomatoes are ripe."',
+      'syncweb post "Agreed!" --reply-to http://localhost:4747/@bob/status/hello.json',
+    ],
     run: async (v, [text]) =>
       (await import('./commands/post.js')).post({
         configFlag: str(v.config),
@@ -82,40 +94,47 @@ const COMMANDS: Record<string, Command> = {
       }),
   },
   profile: {
-    usage:
-      'syncweb profile [--name N] [--nick N] [--avatar FILE] [--description D] [--link URL]… [--config FILE]',
     summary: 'say who you are in profile.json of your space ("me"); no options: print it',
+    about: "Fields not given are kept; an empty value ('') removes that field.",
     options: {
-      name: { type: 'string' },
-      nick: { type: 'string' },
-      avatar: { type: 'string' },
-      description: { type: 'string' },
-      link: { type: 'string', multiple: true },
+      name: option('N', 'your name, as friends who gave you none see it (100 characters)'),
+      nick: option('N', 'one word friends mention you by, as @N'),
+      avatar: option(
+        'FILE',
+        'an image (png, jpg, gif, webp, svg; 1 MB at most), copied as avatar.EXT',
+      ),
+      description: option('D', 'a line about you (500 characters)'),
+      link: option('URL', 'a page of yours (http or https); the links given replace the old list', {
+        multiple: true,
+      }),
     },
-    help: [
-      '  --name N          your name, as friends who gave you none see it (100 characters)',
-      '  --nick N          one word friends mention you by, as @N',
-      '  --avatar FILE     an image (png, jpg, gif, webp, svg; 1 MB at most), copied as avatar.EXT',
-      '  --description D   a line about you (500 characters)',
-      '  --link URL        a page of yours (http or https); repeat for more, all replace the old list',
-      "                    Fields not given are kept; an empty value ('') removes that field.",
-    ],
-    positionals: 0,
+    examples: ['syncweb profile --name Ann --nick ann --avatar ~/me.png', 'syncweb profile'],
     // Five options, each a field of the profile: the command reads them itself.
     run: async (v) => (await import('./commands/profile.js')).profileCommand(v),
   },
   import: {
-    usage:
-      'syncweb import syncthing|resilio [--config TOOL_CONFIG | --api URL --api-key KEY] [--dry-run] [--syncweb-config FILE]',
-    summary:
-      "follow every folder Syncthing or Resilio Sync shares (here --config is the tool's config.xml / sync.conf)",
+    summary: 'follow every folder that Syncthing or Resilio Sync shares',
+    about:
+      "Each folder becomes a space named after its label. Here --config is the sync tool's config file; syncweb's own is --syncweb-config.",
+    args: [{ name: 'syncthing|resilio', help: 'the sync tool to ask' }],
     options: {
-      api: { type: 'string' },
-      'api-key': { type: 'string' },
-      'dry-run': { type: 'boolean' },
-      'syncweb-config': { type: 'string' },
+      config: option(
+        'FILE',
+        "the sync tool's config: Syncthing's config.xml (default: ~/.local/state/syncthing/config.xml, else ~/.config/syncthing/config.xml), or Resilio Sync's sync.conf (required for resilio)",
+      ),
+      api: option('URL', "ask a running Syncthing's REST API instead, e.g. http://127.0.0.1:8384"),
+      'api-key': option('KEY', 'the key for --api (Syncthing: Actions, Settings, API Key)'),
+      'dry-run': flag('show what would be followed; write nothing'),
+      'syncweb-config': option(
+        'FILE',
+        "syncweb's own config file, to add the spaces to (default: $SYNCWEB_CONFIG, else ~/.config/syncweb/config.json)",
+      ),
     },
-    positionals: 1,
+    examples: [
+      'syncweb import syncthing --dry-run',
+      'syncweb import syncthing --api http://127.0.0.1:8384 --api-key KEY',
+      'syncweb import resilio --config ~/.config/resilio-sync/sync.conf',
+    ],
     run: async (v, [tool]) =>
       (await import('./commands/import.js')).importFolders({
         tool: tool!,
@@ -127,10 +146,14 @@ const COMMANDS: Record<string, Command> = {
       }),
   },
   timeline: {
-    usage: 'syncweb timeline [--limit N] [--space NAMES] [--json] [--config FILE]',
-    summary: 'print the newest items of every space (or of NAMES, comma-separated)',
-    options: { limit: { type: 'string' }, space: { type: 'string' }, json: { type: 'boolean' } },
-    positionals: 0,
+    summary: 'print the newest items of every space, or of some',
+    about: 'It reads the folders itself: no running gateway is needed.',
+    options: {
+      limit: option('N', 'how many items (1-200; default 20)'),
+      space: option('NAMES', 'only these spaces, comma-separated: alice,bob'),
+      json: flag('print a JSON Feed, as /timeline.json'),
+    },
+    examples: ['syncweb timeline --limit 5', 'syncweb timeline --space alice,bob --json'],
     run: async (v) =>
       (await import('./commands/timeline.js')).printTimeline({
         configFlag: str(v.config),
@@ -139,111 +162,37 @@ const COMMANDS: Record<string, Command> = {
         json: v.json === true,
       }),
   },
-  spaces: {
-    usage: 'syncweb spaces [--json] [--config FILE]',
-    summary: 'list the spaces: name, folder, online',
-    options: { json: { type: 'boolean' } },
-    positionals: 0,
+  reindex: {
+    summary: 'build the on-disk index again from the folders (stop the gateway first)',
+    options: {
+      'cache-dir': option(
+        'DIR',
+        'where the index is kept (default: "cacheDir" in the config, else ~/.cache/syncweb)',
+      ),
+    },
+    examples: ['syncweb reindex'],
     run: async (v) =>
-      (await import('./commands/spaces.js')).listSpaces(str(v.config), v.json === true),
+      (await import('./commands/reindex.js')).reindex(str(v.config), str(v['cache-dir'])),
+  },
+  service: {
+    summary: 'install or remove a systemd user unit that runs syncweb serve',
+    about:
+      'install writes ~/.config/systemd/user/syncweb.service ($XDG_CONFIG_HOME is honoured) ' +
+      'for this node and this syncweb, and prints how to start it and see its log.',
+    args: [{ name: 'install|uninstall', help: 'write the unit, or remove it' }],
+    options: {
+      config: option(
+        'FILE',
+        'the config file the service is to serve (default: the one syncweb serve finds: $SYNCWEB_CONFIG, else ~/.config/syncweb/config.json)',
+      ),
+    },
+    examples: ['syncweb service install', 'syncweb service uninstall'],
+    run: async (v, [action]) =>
+      (await import('./commands/service.js')).service(action!, str(v.config)),
   },
 }
 
-const COMMON: Options = {
-  config: { type: 'string' },
-  help: { type: 'boolean', short: 'h' },
-  version: { type: 'boolean', short: 'v' },
-}
-
-function str(value: Values[string]): string | undefined {
-  return typeof value === 'string' ? value : undefined
-}
-
-function version(): string {
-  const pkg = new URL('../package.json', import.meta.url)
-  return (JSON.parse(readFileSync(pkg, 'utf8')) as { version: string }).version
-}
-
-function mainHelp(): string {
-  const width = Math.max(...Object.values(COMMANDS).map((c) => c.usage.length))
-  return [
-    'syncweb: browse the folders your friends share through Syncthing or Resilio Sync.',
-    '',
-    'Usage: syncweb [COMMAND] [OPTIONS]   (no command means serve)',
-    '',
-    'Commands:',
-    ...Object.values(COMMANDS).map((c) => `  ${c.usage.padEnd(width)}  ${c.summary}`),
-    '',
-    'Options:',
-    CONFIG_HELP,
-    '  -h, --help      show help (also: syncweb COMMAND --help)',
-    '  -v, --version   print the version',
-    '',
-  ].join('\n')
-}
-
-function commandHelp(command: Command): string {
-  return [
-    `Usage: ${command.usage}`,
-    '',
-    `${command.summary[0]!.toUpperCase()}${command.summary.slice(1)}.`,
-    '',
-    'Options:',
-    ...(command.help ?? []),
-    CONFIG_HELP,
-    '  -h, --help      show this help',
-    '',
-  ].join('\n')
-}
-
 /** Runs the CLI and returns the exit code; the bin script is the only caller of process.exit. */
-export async function main(argv: string[]): Promise<number> {
-  try {
-    // Every option of every command is known here, so that `--port 80 serve` finds `serve`.
-    const all: Options = Object.assign({}, COMMON, ...Object.values(COMMANDS).map((c) => c.options))
-    const first = parseArgs({ args: argv, options: all, allowPositionals: true, strict: false })
-    const name = first.positionals[0] ?? 'serve'
-    if (first.values.version && first.positionals.length === 0) {
-      process.stdout.write(version() + '\n')
-      return 0
-    }
-    if (first.values.help && first.positionals.length === 0) {
-      process.stdout.write(mainHelp())
-      return 0
-    }
-    const command = COMMANDS[name]
-    if (!command)
-      throw new UsageError(`unknown command "${name}"; run syncweb --help to see the commands`)
-    const { values, positionals } = parseArgs({
-      args: argv,
-      options: { ...COMMON, ...command.options },
-      allowPositionals: true,
-      strict: true,
-    })
-    if (values.help) {
-      process.stdout.write(commandHelp(command))
-      return 0
-    }
-    const args = first.positionals.length ? positionals.slice(1) : positionals
-    if (args.length !== command.positionals) {
-      throw new UsageError(`expected: ${command.usage} (run syncweb ${name} --help)`)
-    }
-    return (await command.run(values, args)) ?? 0
-  } catch (error) {
-    if (error instanceof ConfigError) {
-      process.stderr.write(
-        `syncweb: config error: ${error.message}. Fix the file, then try again.\n`,
-      )
-      return 2
-    }
-    if (
-      error instanceof UsageError ||
-      (error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')
-    ) {
-      process.stderr.write(`syncweb: ${(error as Error).message}\n`)
-      return 2
-    }
-    process.stderr.write(`syncweb: ${(error as Error).message}\n`)
-    return 1
-  }
+export function main(argv: string[]): Promise<number> {
+  return runCommandLine(argv, COMMANDS)
 }

@@ -1,7 +1,9 @@
+import { spawn } from 'node:child_process'
 import { mkdir, readFile, readdir, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { beforeEach, describe, expect, it, vi } from 'vitest'
-import { get, runCli, serveCli, tempDir } from './helpers.js'
+import { COMMANDS } from '../src/cli.js'
+import { BIN, ROOT, cleanup, get, runCli, serveCli, tempDir } from './helpers.js'
 
 let home: string
 let env: Record<string, string>
@@ -18,44 +20,83 @@ async function readConfig(file = configFile) {
 }
 
 describe('help and version', () => {
-  it('prints --version', async () => {
-    const res = await runCli(['--version'], env)
-    expect(res.code).toBe(0)
-    expect(res.stdout.trim()).toMatch(/^\d+\.\d+\.\d+$/)
+  it.each([['--version'], ['-v']])('prints the version of package.json for %s', async (flag) => {
+    const res = await runCli([flag], env)
+    const pkg = JSON.parse(await readFile(join(ROOT, 'package.json'), 'utf8'))
+    expect(res).toMatchObject({ code: 0, stdout: `${pkg.version}\n` })
   })
 
-  it('prints --help listing every command', async () => {
+  it('prints --help listing every command, in 80 columns', async () => {
     const res = await runCli(['--help'], env)
     expect(res.code).toBe(0)
-    for (const command of ['serve', 'follow', 'unfollow', 'spaces']) {
-      expect(res.stdout).toContain(`syncweb ${command}`)
-    }
+    for (const command of Object.keys(COMMANDS)) expect(res.stdout).toMatch(`\n  ${command} `)
+    for (const line of res.stdout.split('\n')) expect(line.length).toBeLessThanOrEqual(80)
   })
 
-  it.each(['serve', 'follow', 'unfollow', 'spaces'])('prints help for %s', async (command) => {
-    const res = await runCli([command, '--help'], env)
-    expect(res.code).toBe(0)
-    expect(res.stdout).toContain(`Usage: syncweb ${command}`)
-    expect(res.stdout).toContain('--config FILE')
+  it.each(Object.keys(COMMANDS))(
+    'prints help for %s, as COMMAND --help and as help COMMAND',
+    async (command) => {
+      const res = await runCli([command, '--help'], env)
+      expect(res.code).toBe(0)
+      expect(res.stdout).toContain(`Usage: syncweb ${command}`)
+      expect(res.stdout).toContain('--config FILE')
+      expect(res.stdout).toContain(`Examples:\n  syncweb ${command}`)
+      for (const line of res.stdout.split('\n')) expect(line.length).toBeLessThanOrEqual(80)
+      expect(await runCli(['help', command], env)).toEqual(res)
+    },
+  )
+
+  it("says what import's --config is, and where syncweb's own config goes", async () => {
+    const res = await runCli(['help', 'import'], env)
+    expect(res.stdout).toMatch(/--config FILE +the sync tool's config/)
+    expect(res.stdout).toMatch(/--syncweb-config FILE\n +syncweb's own config file/)
+    expect(res.stdout.match(/^ {2}--config FILE/gm)).toHaveLength(1)
   })
 
   it('refuses an unknown command with exit 2 and says what to do', async () => {
     const res = await runCli(['folow', 'a', 'b'], env)
     expect(res.code).toBe(2)
-    expect(res.stderr).toContain('unknown command "folow"')
+    expect(res.stderr).toContain('unknown command "folow" (did you mean follow?)')
     expect(res.stderr).toContain('syncweb --help')
   })
 
-  it('refuses an unknown option with exit 2', async () => {
-    const res = await runCli(['spaces', '--jsn'], env)
-    expect(res.code).toBe(2)
-    expect(res.stderr).toContain("'--jsn'")
+  it.each([
+    [['serve', '--prot', '1'], 'unknown option --prot (did you mean --port?)'],
+    [['--prot', '1'], 'unknown option --prot (did you mean --port?)'],
+    [['spaces', '--jsn'], 'unknown option --jsn (did you mean --json?)'],
+    [['follow', 'a', 'b', '--confg', 'x'], 'unknown option --confg (did you mean --config?)'],
+    [['serve', '--port'], 'option --port needs a value: --port N'],
+    [['post', 'hi', '--image', '--space', 'me'], 'option --image needs a value: --image FILE'],
+  ])('refuses %j with exit 2: %s', async (args, message) => {
+    const res = await runCli(args, env)
+    expect(res).toMatchObject({ code: 2, stdout: '' })
+    expect(res.stderr).toContain(message)
+    expect(res.stderr).not.toContain('positional')
+    expect(res.stderr.trim().split('\n')).toHaveLength(1)
   })
 
   it('refuses missing arguments with the usage line', async () => {
     const res = await runCli(['follow', 'alice'], env)
     expect(res.code).toBe(2)
-    expect(res.stderr).toContain('syncweb follow NAME FOLDER')
+    expect(res.stderr).toContain('missing FOLDER; usage: syncweb follow NAME FOLDER')
+  })
+
+  it('serves when no command is given', async () => {
+    const child = spawn(process.execPath, [BIN, '--port', '0'], {
+      env: { PATH: process.env.PATH ?? '', ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    })
+    cleanup(() => child.kill('SIGTERM'))
+    let stdout = ''
+    const port = await new Promise<number>((resolve, reject) => {
+      child.stdout.on('data', (d) => {
+        stdout += d
+        const match = /listening on http:\/\/[^:]+:(\d+)/.exec(stdout)
+        if (match) resolve(Number(match[1]))
+      })
+      child.on('exit', (code) => reject(new Error(`syncweb exited with ${code}`)))
+    })
+    expect((await get(port, '/timeline.json')).status).toBe(200)
   })
 })
 

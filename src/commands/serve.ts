@@ -1,4 +1,3 @@
-import { statSync } from 'node:fs'
 import { spawn } from 'node:child_process'
 import { resolve } from 'node:path'
 import {
@@ -14,7 +13,7 @@ import { TimelineIndex } from '../index/index.js'
 import { IndexBusy } from '../index/store/db.js'
 import { indexLimits } from '../index/indexer/limits.js'
 import { reportIndexing } from './progress.js'
-import { watchConfig } from '../config/watch.js'
+import { configVersion, watchConfig } from '../config/watch.js'
 import { isLoopbackAddress } from '../http/server/request.js'
 import { configWarnings } from '../config/me.js'
 import { stateHome } from '../state/home.js'
@@ -33,7 +32,7 @@ export interface ServeOptions {
 
 export async function serve(options: ServeOptions): Promise<number> {
   const file = findConfigFile(options.configFlag)
-  const loadedMtimeMs = statSync(file, { throwIfNoEntry: false })?.mtimeMs
+  const loadedVersion = configVersion(file)
   const loaded = await loadConfig(file)
   let config: Config = loaded ?? demoConfig()
   const port = options.port === undefined ? config.port : parsePort(options.port)
@@ -41,7 +40,7 @@ export async function serve(options: ServeOptions): Promise<number> {
   config = { ...config, port, host }
   if (!loaded) {
     process.stderr.write(
-      `No config at ${file}: serving the demo spaces.\nFollow a real folder with: syncweb follow NAME FOLDER\n`,
+      `No config at ${file}: serving the demo spaces.\nFollow a real folder with: syncweb follow NAME FOLDER (this gateway picks it up)\n`,
     )
   }
 
@@ -94,13 +93,17 @@ export async function serve(options: ServeOptions): Promise<number> {
   const stopWatching = watchConfig(
     file,
     (next) => {
-      const changed = describeChange(running.state.config, next)
+      const before = running.state.config
       running.state.apply(next)
-      if (changed) process.stderr.write(`Config reloaded: ${changed}\n`)
+      process.stderr.write(
+        before.file === undefined
+          ? `Config appeared at ${file}: serving its ${next.spaces.length} space(s) instead of the demo spaces${spaceList(next)}\n`
+          : `Config reloaded: ${describeChange(before, next)}\n`,
+      )
       for (const warning of configWarnings(next)) process.stderr.write(`Warning: ${warning}\n`)
     },
     (message) => process.stderr.write(`syncweb: config error: ${message}\n`),
-    loadedMtimeMs,
+    loadedVersion,
   )
   if (options.open) {
     spawn('xdg-open', [url], { stdio: 'ignore', detached: true })
@@ -146,6 +149,10 @@ function parsePort(value: string): number {
     throw new UsageError(`--port must be a number from 0 to 65535 (default ${DEFAULT_PORT})`)
   }
   return port
+}
+
+function spaceList(config: Config): string {
+  return config.spaces.length ? ` (${config.spaces.map((s) => '@' + s.name).join(', ')})` : ''
 }
 
 function describeChange(before: Config, after: Config): string {
