@@ -75,8 +75,15 @@ const loadNow = () =>
     .join(' ')
 const log = (line) => console.error(`[timeline] ${line}`)
 
+// Items are dated 61 s apart, the newest at this date whatever the size: the default 100 x 1,000
+// starts on 2026-01-01 as it always did, and a million reach back to 2024 rather than into
+// 2027. (Dated from 2026-01-01 on, 53 % of a million were after tomorrow on 2026-11-26, held
+// back by the gateway: its timeline and counts would have been of 468,000, and its search
+// found nothing for words in every item, its 2,000 newest-inserted matches all held back.)
+const NEWEST = Date.UTC(2026, 0, 1) + 99_999 * 61_000
+
 function generate(corpus, spaces, files) {
-  const marker = join(corpus, `.done-${spaces}x${files}`)
+  const marker = join(corpus, `.done-${spaces}x${files}-to-${new Date(NEWEST).toISOString()}`)
   if (existsSync(marker)) return
   rmSync(corpus, { recursive: true, force: true })
   const start = Date.now()
@@ -90,7 +97,7 @@ function generate(corpus, spaces, files) {
       mkdirSync(join(space, 'status', '2026', mm), { recursive: true })
     }
     for (let f = 0; f < files; f++) {
-      const date = new Date(Date.UTC(2026, 0, 1) + (s * files + f) * 61_000)
+      const date = new Date(NEWEST - (total - 1 - (s * files + f)) * 61_000)
       const month = String((f % 12) + 1).padStart(2, '0')
       if (f % 4 === 3) {
         const body = `---\ntitle: Post ${f} of space ${s}\ndate: ${date.toISOString()}\ntags: [bench]\n---\n\n${sentence(60, f)}.\n\n## More\n\n${sentence(200, s)}.\n`
@@ -787,7 +794,7 @@ async function main() {
   } finally {
     await Promise.all([...gateways].map(stopGateway))
   }
-  const corpus = `Corpus: per size, S spaces x F files (3/4 status JSON, 1/4 Markdown posts with YAML front matter; one item each, dated 61 s apart from 2026-01-01 on), generated once in \`.bench/timeline-SxF/\`; each size's index in \`.bench/cache-SxF/\`, removed before its cold index. /timeline.json is loaded by ${loadTool} at 50 connections and /api/search at 10, ${DURATION} s each after a 2 s warm-up, on the restarted gateway once its \`Indexed\` line is out. \`BENCH_TIMELINE_SIZES=100x1000,1000x1000\` (the default) picks the sizes.`
+  const corpus = `Corpus: per size, S spaces x F files (3/4 status JSON, 1/4 Markdown posts with YAML front matter; one item each, dated 61 s apart up to ${new Date(NEWEST).toISOString().slice(0, 10)}), generated once in \`.bench/timeline-SxF/\`; each size's index in \`.bench/cache-SxF/\`, removed before its cold index. /timeline.json is loaded by ${loadTool} at 50 connections and /api/search at 10, ${DURATION} s each after a 2 s warm-up, on the restarted gateway once its \`Indexed\` line is out. \`BENCH_TIMELINE_SIZES=100x1000,1000x1000\` (the default) picks the sizes.`
   const table = sections.join('\n\n')
   return { table, machine, corpus }
 }
