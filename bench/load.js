@@ -21,14 +21,23 @@ const toMs = (value, unit) => Number(value) * ({ us: 0.001, ms: 1, s: 1000 }[uni
 
 /**
  * { rps, p50, p99 (ms), errors, non2xx } for `connections` clients over `seconds`, each request
- * with `headers` (e.g. If-None-Match for revalidations).
+ * with `headers` (e.g. If-None-Match for revalidations). A request slower than `timeout` seconds
+ * counts as an error, not in the latencies (wrk's default is 2 s: raise it for slow routes).
  */
-export async function load(url, { connections = 50, seconds = 10, headers = {} } = {}) {
+export async function load(url, { connections = 50, seconds = 10, headers = {}, timeout } = {}) {
   if (wrk) {
     const flags = Object.entries(headers).flatMap(([name, value]) => ['-H', `${name}: ${value}`])
     const out = execFileSync(
       'wrk',
-      ['-t1', `-c${connections}`, `-d${seconds}s`, '--latency', ...flags, url],
+      [
+        '-t1',
+        `-c${connections}`,
+        `-d${seconds}s`,
+        ...(timeout ? [`--timeout`, `${timeout}s`] : []),
+        '--latency',
+        ...flags,
+        url,
+      ],
       { encoding: 'utf8' },
     )
     const latency = (p) => {
@@ -44,7 +53,13 @@ export async function load(url, { connections = 50, seconds = 10, headers = {} }
       non2xx: Number(/Non-2xx or 3xx responses: (\d+)/.exec(out)?.[1] ?? 0),
     }
   }
-  const result = await autocannon({ url, connections, duration: seconds, headers })
+  const result = await autocannon({
+    url,
+    connections,
+    duration: seconds,
+    headers,
+    ...(timeout ? { timeout } : {}),
+  })
   return {
     rps: result.requests.average,
     p50: result.latency.p50,

@@ -14,7 +14,7 @@ const { table: timelineTable, corpus } = await benchTimeline()
 const report = `# syncweb benchmark results
 
 \`npm run bench\`, ${new Date().toISOString().slice(0, 10)}, on ${machine}; ${((Date.now() - started) / 1000).toFixed(0)} s in all.
-Targets are those of issues 3 and 6; every server runs on 127.0.0.1 and the load generator on the same 2 cores.
+Targets are those of issues 3 and 6 (and 12 for the timeline at scale); every server runs on 127.0.0.1 and the load generator on the same 2 cores.
 
 ## Static files: syncweb, sirv 3 on node:http, raw node:http (res.end), nginx (1 worker)
 
