@@ -1,5 +1,6 @@
 import { flag, option, str, type Command } from './cli/define.js'
 import { runCommandLine } from './cli/run.js'
+import { DEVICE_COMMANDS, OWN_POST_COMMANDS } from './cli/personal.js'
 
 /**
  * The commands of `syncweb`, in the order `syncweb --help` lists them. To add one, declare its
@@ -93,6 +94,7 @@ export const COMMANDS: Readonly<Record<string, Command>> = {
         image: str(v.image),
       }),
   },
+  ...OWN_POST_COMMANDS,
   profile: {
     summary: 'say who you are in profile.json of your space ("me"); no options: print it',
     about: "Fields not given are kept; an empty value ('') removes that field.",
@@ -190,6 +192,7 @@ export const COMMANDS: Readonly<Record<string, Command>> = {
     run: async (v, [action]) =>
       (await import('./commands/service.js')).service(action!, str(v.config)),
   },
+  ...DEVICE_COMMANDS,
 }
 
 /** Runs the CLI and returns the exit code; the bin script is the only caller of process.exit. */

@@ -1,92 +1,18 @@
 // Another device of the network (SECURITY.md "Devices"): the gateway listens beyond loopback
 // and answers a LAN name from allowedHosts. Real clients connect from a non-loopback address of
 // this machine (its own, or one the test adds to a dummy interface and removes).
-import { execFileSync } from 'node:child_process'
-import { request, type IncomingHttpHeaders } from 'node:http'
-import { networkInterfaces } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { RunningServer } from '../src/http/server/server.js'
 import { postJson, startGateway, tempDir, writeFiles } from './helpers.js'
-
-const LAN_NAME = 'mypc.lan'
-
-/** A non-loopback IPv4 address of this machine, adding one to a dummy interface if need be. */
-function lanAddress(): { address: string; remove?: () => void } | undefined {
-  for (const addresses of Object.values(networkInterfaces()))
-    for (const a of addresses ?? [])
-      if (a.family === 'IPv4' && !a.internal) return { address: a.address }
-  try {
-    const run = (...args: string[]) => execFileSync('ip', args, { stdio: 'ignore' })
-    run('link', 'add', 'syncweb-t0', 'type', 'dummy')
-    run('addr', 'add', '198.51.100.7/32', 'dev', 'syncweb-t0')
-    run('link', 'set', 'syncweb-t0', 'up')
-    return { address: '198.51.100.7', remove: () => run('link', 'del', 'syncweb-t0') }
-  } catch {
-    return undefined
-  }
-}
+import { deviceClient, LAN_NAME, lanAddress } from './lan.js'
 
 const lan = lanAddress()
 let server: RunningServer
 let port: number
 let root: string
 
-interface Answer {
-  status: number
-  headers: IncomingHttpHeaders
-  text: string
-}
-
-/** A request from the other device: from the LAN address, to the LAN name. */
-function fromDevice(
-  path: string,
-  {
-    method = 'GET',
-    headers = {},
-    body,
-  }: { method?: string; headers?: Record<string, string>; body?: string } = {},
-): Promise<Answer> {
-  return new Promise((resolve, reject) => {
-    const req = request(
-      {
-        host: lan!.address,
-        localAddress: lan!.address,
-        port,
-        path,
-        method,
-        headers: { Host: `${LAN_NAME}:${port}`, ...headers },
-      },
-      (res) => {
-        let text = ''
-        res.setEncoding('utf8')
-        res.on('data', (d) => (text += d))
-        res.on('end', () => resolve({ status: res.statusCode!, headers: res.headers, text }))
-      },
-    )
-    req.on('error', reject)
-    req.end(body)
-  })
-}
-
-const own = () => `http://${LAN_NAME}:${port}`
-const post = (path: string, data: object, cookie?: string) =>
-  fromDevice(path, {
-    method: 'POST',
-    headers: {
-      'Content-Type': 'application/json',
-      Origin: own(),
-      'Sec-Fetch-Site': 'same-origin',
-      ...(cookie ? { Cookie: cookie } : {}),
-    },
-    body: JSON.stringify(data),
-  })
-const enterCode = (code: string, name: string) =>
-  fromDevice('/pair', {
-    method: 'POST',
-    headers: { 'Content-Type': 'application/x-www-form-urlencoded', Origin: own() },
-    body: new URLSearchParams({ code, name }).toString(),
-  })
+const { fromDevice, post, enterCode } = deviceClient(lan?.address ?? '', () => port)
 const newCode = async () =>
   (await postJson(port, '/api/pair', {}, server.state.token)).body.code as string
 

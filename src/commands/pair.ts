@@ -17,7 +17,13 @@ async function call<T>(gateway: RuntimeInfo, method: 'GET' | 'POST', path: strin
     ...(body ? { body: JSON.stringify(body) } : {}),
   })
   const answer = (await res.json().catch(() => ({}))) as T & { error?: { message: string } }
-  if (!res.ok) throw new Error(answer.error?.message ?? `the gateway answered ${res.status}`)
+  if (!res.ok) {
+    const message = answer.error?.message ?? `the gateway answered ${res.status}`
+    // A refusal (4xx) is about what was asked, as a usage error is; anything else is a failure.
+    throw res.status < 500
+      ? Object.assign(new UsageError(message), { status: res.status })
+      : new Error(message)
+  }
   return answer
 }
 
@@ -74,7 +80,7 @@ export async function pair(options: { configFlag?: string; wait: boolean }): Pro
     const added = devices.find((d) => !before.has(d.id))
     if (added) {
       process.stdout.write(
-        `Paired: ${added.name}. It can post and reply; revoke it with syncweb devices revoke "${added.name}".\n`,
+        `Paired: ${added.name}. It can post and reply; revoke it with syncweb devices --revoke "${added.name}".\n`,
       )
       return 0
     }
@@ -83,17 +89,18 @@ export async function pair(options: { configFlag?: string; wait: boolean }): Pro
   return 1
 }
 
-/** `syncweb devices [revoke NAME] [--json]`: through the running gateway, or the file itself. */
+/** `syncweb devices [--revoke NAME] [--json]`: through the running gateway, or the file itself. */
 export async function devices(options: { revoke?: string; json: boolean }): Promise<number> {
   const gateway = await readRuntime(stateHome())
   const registry = gateway ? undefined : new DeviceRegistry(stateHome())
   if (options.revoke !== undefined) {
     const revoked = gateway
-      ? (
-          await call<{ revoked: string[] }>(gateway, 'POST', '/api/devices/revoke', {
-            device: options.revoke,
-          })
-        ).revoked
+      ? await call<{ revoked: string[] }>(gateway, 'POST', '/api/devices/revoke', {
+          device: options.revoke,
+        }).then(
+          (answer) => answer.revoked,
+          (error: { status?: number }) => (error.status === 404 ? [] : Promise.reject(error)),
+        )
       : await registry!.revoke(options.revoke)
     if (!revoked.length)
       throw new UsageError(`no paired device named ${options.revoke}; syncweb devices lists them`)

@@ -24,7 +24,7 @@ const digest = (secret: string) => createHash('sha256').update(secret).digest('h
 /**
  * The paired devices, in `devices.json` of the state folder (0600; undefined folder: in
  * memory). A device holds `ID.SECRET` in an HttpOnly cookie; only the secret's hash is kept.
- * The file is read again whenever it changes on disk, so `syncweb devices revoke` run while no
+ * The file is read again whenever it changes on disk, so `syncweb devices --revoke` run while no
  * gateway was running, or by hand, takes effect at the next request.
  */
 export class DeviceRegistry {

@@ -91,12 +91,13 @@ export function pairRoutes(state: GatewayState) {
     /** `POST /api/pair` (the user only): a new code, and where devices enter it. */
     start(c: Context<GatewayEnv>) {
       const { code, expires } = state.pairing.start()
-      const { port } = state.config
+      // The port this gateway listens on, whatever the config says (--port, or 0).
+      const port = c.env.incoming?.socket.localPort ?? state.config.port
       const hosts = state.config.allowedHosts
       return c.json({
         code,
         expires: new Date(expires).toISOString(),
-        urls: hosts.map((host) => `http://${host}${port ? `:${port}` : ''}/pair`),
+        urls: hosts.map((host) => `http://${host}${port === 80 ? '' : `:${port}`}/pair`),
       })
     },
 
