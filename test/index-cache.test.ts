@@ -4,6 +4,7 @@ import { join } from 'node:path'
 import Database from 'libsql'
 import { beforeAll, describe, expect, it, vi } from 'vitest'
 import { get, getJson, runCli, serveCli, tempDir, writeFiles } from './helpers.js'
+import { SCHEMA_VERSION } from '../src/index/store/schema.js'
 
 // The on-disk index (issue 12): restarts that read only what changed, a cache that is damaged,
 // old, foreign, read-only or already in use, and full-text search through the real server.
@@ -104,7 +105,7 @@ describe('the cache file', () => {
         )
         db.close()
       },
-      /schema version 99, not 2: moved aside/,
+      new RegExp(`schema version 99, not ${SCHEMA_VERSION}: moved aside`),
     ],
     [
       'of another program',

@@ -169,7 +169,7 @@ export class TimelineIndex extends EventEmitter<{
       root,
       items: page.map(({ row }) => fromRow(row)),
       depths: new Map(page.map(({ row, depth }) => [row.id, depth])),
-      ...(end < all.length && last ? { next: { date: last.date, id: last.id } } : {}),
+      ...(end < all.length && last ? { next: { date: last.shown, id: last.id } } : {}),
     }
   }
 

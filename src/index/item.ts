@@ -36,6 +36,11 @@ export interface Item {
   external?: string
   /** When the gateway first saw it (ms), set by the index: what "unread" is measured by. */
   arrived?: number
+  /**
+   * Where it stands in the timeline (ms), set by the index: its date, or, when dated ahead of
+   * when it arrived (a friend's clock or time zone slip), the time it arrived (query.ts shownAt).
+   */
+  shown?: number
   /** Posts render their full HTML on demand, not while indexing (see index/post.ts). */
   lazyHtml?: boolean
 }

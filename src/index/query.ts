@@ -39,6 +39,7 @@ export function mutes(mute: Mute | undefined): mute is Mute {
 }
 
 export interface Cursor {
+  /** Where the last item of a page stands (`Item.shown`). */
   date: number
   id: string
 }
@@ -54,6 +55,16 @@ const DAY = 24 * 60 * 60 * 1000
 /** Items dated after this wait (a friend's clock ahead, or a post scheduled): a day from now. */
 export function horizonOf(now: number): number {
   return now + DAY
+}
+
+/**
+ * Where an item stands in the timeline: its date, unless that is ahead of when it arrived. A
+ * post dated three hours ahead by a friend's slipped clock would otherwise sit on top for three
+ * hours; it stands where it arrived instead. One dated further ahead than the horizon stands
+ * where the horizon lets it in, so it never appears below items that came before it.
+ */
+export function shownAt(date: number, arrived: number): number {
+  return Math.min(date, Math.max(arrived, date - DAY))
 }
 
 /**
@@ -74,9 +85,10 @@ export function matches(item: Item, query: Omit<Query, 'limit'>, horizon: number
   )
 }
 
-/** Timeline order: newest first, ties by id (so the order, and cursors, are total). */
-export function compareItems(a: Pick<Item, 'date' | 'id'>, b: Pick<Item, 'date' | 'id'>): number {
-  return b.date - a.date || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0)
+/** Timeline order: newest first (where they stand), ties by id (the order, and cursors, are total). */
+type Ordered = Pick<Item, 'date' | 'shown' | 'id'>
+export function compareItems(a: Ordered, b: Ordered): number {
+  return (b.shown ?? b.date) - (a.shown ?? a.date) || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0)
 }
 
 export function encodeCursor(cursor: Cursor): string {

@@ -82,7 +82,13 @@ export function eventHub(state: GatewayState) {
         const replyTo = threads.get(item.id)?.replyTo
         cards.set(
           item,
-          (data = JSON.stringify({ id: item.id, date: view.dateISO, html, reply_to: replyTo })),
+          (data = JSON.stringify({
+            id: item.id,
+            // Where the card goes: where the item stands, which is not its date when dated ahead.
+            date: new Date(item.shown ?? item.date).toISOString(),
+            html,
+            reply_to: replyTo,
+          })),
         )
       }
       return data

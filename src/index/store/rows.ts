@@ -8,6 +8,7 @@ export interface ItemRow {
   path: string
   kind: string
   date: number
+  shown: number
   ref: string
   reply_ref: string | null
   reply_file: string | null
@@ -32,9 +33,10 @@ type ItemData = Omit<
   | 'replyTo'
   | 'replyFile'
   | 'arrived'
+  | 'shown'
 >
 
-/** The columns of an item's rows (`arrived` is the store's to set). */
+/** The columns of an item's rows (`arrived` and `shown` are the store's to set). */
 export function toRow(item: Item) {
   const {
     id,
@@ -48,6 +50,7 @@ export function toRow(item: Item) {
     replyTo,
     replyFile,
     arrived: _arrived,
+    shown: _shown,
     ...data
   } = item
   return {
@@ -79,13 +82,14 @@ export function fromRow(row: ItemRow): Item {
     ...(row.reply_ref !== null ? { replyTo: row.reply_ref } : {}),
     ...(row.reply_file !== null ? { replyFile: row.reply_file } : {}),
     arrived: row.arrived,
+    shown: row.shown,
     ...data,
   }
 }
 
 /** The columns a query of items reads, joined with their text. */
 export const ITEM_COLUMNS =
-  'items.rowid AS rowid, items.id AS id, items.space AS space, items.path AS path, items.kind AS kind, items.date AS date, items.ref AS ref, items.reply_ref AS reply_ref, items.reply_file AS reply_file, items.arrived AS arrived, items.data AS data, docs.title AS title, docs.body AS body'
+  'items.rowid AS rowid, items.id AS id, items.space AS space, items.path AS path, items.kind AS kind, items.date AS date, items.shown AS shown, items.ref AS ref, items.reply_ref AS reply_ref, items.reply_file AS reply_file, items.arrived AS arrived, items.data AS data, docs.title AS title, docs.body AS body'
 
 /** A page of a space as search reads it: its title and its text, without markup. */
 export interface PageText {

@@ -2,7 +2,7 @@
  * The on-disk index (docs/index.md describes it for people). A cache of the folders: anything
  * here can be rebuilt from them, so a file of another version is moved aside, never migrated.
  */
-export const SCHEMA_VERSION = 2
+export const SCHEMA_VERSION = 3
 /** 'swix' in the SQLite header: a database that says it is not ours is never touched. */
 export const APPLICATION_ID = 0x73776978
 
@@ -31,6 +31,7 @@ CREATE TABLE items (
   path TEXT NOT NULL,
   kind TEXT NOT NULL,
   date INTEGER NOT NULL,
+  shown INTEGER NOT NULL,
   ref TEXT NOT NULL,
   reply_ref TEXT,
   reply_file TEXT,
@@ -70,8 +71,8 @@ CREATE VIRTUAL TABLE search USING fts5(
  */
 export const INDEXES = [
   'CREATE INDEX IF NOT EXISTS items_id ON items(id)',
-  'CREATE INDEX IF NOT EXISTS items_order ON items(date DESC, id)',
-  'CREATE INDEX IF NOT EXISTS items_space ON items(space, date DESC, id)',
+  'CREATE INDEX IF NOT EXISTS items_order ON items(shown DESC, id)',
+  'CREATE INDEX IF NOT EXISTS items_space ON items(space, shown DESC, id)',
   'CREATE INDEX IF NOT EXISTS items_file ON items(space, path)',
   'CREATE INDEX IF NOT EXISTS items_ref ON items(ref, date, id)',
   'CREATE INDEX IF NOT EXISTS items_arrived ON items(arrived)',

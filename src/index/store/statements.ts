@@ -1,5 +1,5 @@
 import type { Item, ItemKind } from '../item.js'
-import type { Query } from '../query.js'
+import { shownAt, type Query } from '../query.js'
 import type Database from 'libsql'
 import type { Db } from './db.js'
 import { filtersOf } from './filters.js'
@@ -37,7 +37,7 @@ export class Statements {
     this.#idTaken = db.prepare('SELECT 1 FROM items WHERE id = ?').raw()
     this.#insertDoc = db.prepare('INSERT INTO docs (title, body) VALUES (?, ?)')
     this.#insertItem = db.prepare(
-      'INSERT INTO items (rowid, id, space, path, kind, date, ref, reply_ref, reply_file, arrived, data) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
+      'INSERT INTO items (rowid, id, space, path, kind, date, shown, ref, reply_ref, reply_file, arrived, data) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
     )
     this.#insertTag = db.prepare('INSERT OR IGNORE INTO tags (tag, item) VALUES (?, ?)')
     this.#insertMention = db.prepare('INSERT OR IGNORE INTO mentions (token, item) VALUES (?, ?)')
@@ -73,6 +73,7 @@ export class Statements {
       row.path,
       row.kind,
       row.date,
+      shownAt(row.date, arrived),
       row.ref,
       row.reply_ref,
       row.reply_file,
@@ -135,10 +136,10 @@ export class Statements {
   page(query: Query, horizon: number): ItemRow[] {
     const { where, params } = filtersOf(query, horizon)
     if (query.before) {
-      where.push('(items.date < ? OR (items.date = ? AND items.id > ?))')
+      where.push('(items.shown < ? OR (items.shown = ? AND items.id > ?))')
       params.push(query.before.date, query.before.date, query.before.id)
     }
-    const sql = `SELECT ${ITEM_COLUMNS} FROM items JOIN docs ON docs.rowid = items.rowid WHERE ${where.join(' AND ')} ORDER BY items.date DESC, items.id ASC LIMIT ?`
+    const sql = `SELECT ${ITEM_COLUMNS} FROM items JOIN docs ON docs.rowid = items.rowid WHERE ${where.join(' AND ')} ORDER BY items.shown DESC, items.id ASC LIMIT ?`
     return this.prepared(sql).all(...params, query.limit + 1) as ItemRow[]
   }
 

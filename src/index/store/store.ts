@@ -1,6 +1,6 @@
 import { EventEmitter } from 'node:events'
 import type { Item } from '../item.js'
-import { horizonOf, type Page, type Query } from '../query.js'
+import { horizonOf, shownAt, type Page, type Query } from '../query.js'
 import { value, type Db, type OpenedIndex } from './db.js'
 import { FileTable, type StoredFile } from './files.js'
 import { fromRow, sameRow, toRow, type PageText } from './rows.js'
@@ -111,7 +111,7 @@ export class Store extends EventEmitter<{ change: [StoreChange] }> {
         this.#sql.insertItem(row, arrived, item)
         if (!was) added++
         kept.add(item.id)
-        change.upserted.push({ ...item, arrived })
+        change.upserted.push({ ...item, arrived, shown: shownAt(item.date, arrived) })
         if (!this.#built) this.#newest.set(space, Math.max(this.#newest.get(space) ?? 0, item.date))
       }
       for (const row of old) {
@@ -174,7 +174,7 @@ export class Store extends EventEmitter<{ change: [StoreChange] }> {
     const items = rows.slice(0, query.limit).map(fromRow)
     const last = items.at(-1)
     return rows.length > query.limit && last
-      ? { items, next: { date: last.date, id: last.id } }
+      ? { items, next: { date: last.shown ?? last.date, id: last.id } }
       : { items }
   }
 

@@ -206,7 +206,7 @@ export class Threads {
     const sql = `${BELOW(MAX_THREAD * 4, byFile)}
       SELECT ${ITEM_COLUMNS} FROM items JOIN docs ON docs.rowid = items.rowid
       WHERE items.rowid IN (${members.join(' UNION ')}) AND ${where.join(' AND ')}
-      ORDER BY items.date, items.id LIMIT ${MAX_THREAD}`
+      ORDER BY items.shown, items.id LIMIT ${MAX_THREAD}`
     const rows = this.sql.prepared(sql).all(root, root, ...params) as ItemRow[]
     return ordered(root, rows)
   }
