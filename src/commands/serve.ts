@@ -55,7 +55,13 @@ export async function serve(options: ServeOptions): Promise<number> {
   for (const note of index.notes) process.stderr.write(`syncweb: index: ${note}\n`)
   let running
   try {
-    running = await startServer(config, { port, host, index, stateDir: stateHome() })
+    running = await startServer(config, {
+      port,
+      host,
+      index,
+      stateDir: stateHome(),
+      configFile: file,
+    })
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code
     if (code === 'EADDRINUSE') {
@@ -90,11 +96,15 @@ export async function serve(options: ServeOptions): Promise<number> {
   reportIndexing(index)
   // Follow and unfollow take effect at once: the spaces come from the file, the port and host
   // stay what this process listens on.
+  const state = running.state
   const stopWatching = watchConfig(
     file,
     (next) => {
-      const before = running.state.config
-      running.state.apply(next)
+      const before = state.config
+      state.configError = undefined
+      // /settings applies its own writes at once (and says so): seeing that file again is no news.
+      if (before.file !== undefined && sameConfig(before, next)) return
+      state.apply(next)
       process.stderr.write(
         before.file === undefined
           ? `Config appeared at ${file}: serving its ${next.spaces.length} space(s) instead of the demo spaces${spaceList(next)}\n`
@@ -102,7 +112,15 @@ export async function serve(options: ServeOptions): Promise<number> {
       )
       for (const warning of configWarnings(next)) process.stderr.write(`Warning: ${warning}\n`)
     },
-    (message) => process.stderr.write(`syncweb: config error: ${message}\n`),
+    (message, refused) => {
+      process.stderr.write(`syncweb: config error: ${message}\n`)
+      // Kept for /settings, which shows it with its line and column until a good reload.
+      state.configError = {
+        message,
+        ...(refused ? { field: refused.field, rule: refused.rule } : {}),
+        at: new Date().toISOString(),
+      }
+    },
     loadedVersion,
   )
   if (options.open) {
@@ -153,6 +171,12 @@ function parsePort(value: string): number {
 
 function spaceList(config: Config): string {
   return config.spaces.length ? ` (${config.spaces.map((s) => '@' + s.name).join(', ')})` : ''
+}
+
+/** The same settings, apart from what a running gateway keeps from its start (address, limits). */
+function sameConfig(a: Config, b: Config): boolean {
+  const settings = ({ port: _p, host: _h, ...rest }: Config) => JSON.stringify(rest)
+  return settings(a) === settings(b)
 }
 
 function describeChange(before: Config, after: Config): string {

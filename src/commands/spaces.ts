@@ -1,7 +1,6 @@
-import { stat } from 'node:fs/promises'
-import { resolve } from 'node:path'
 import { editConfig, findConfigFile, findSpace, loadConfig, type Config } from '../config/config.js'
-import { NAME_RULE, normalizeName } from '../spaces/names.js'
+import { normalizeName } from '../spaces/names.js'
+import { addFollow, CLI_UNFOLLOW, followTarget, removeFollow } from '../config/follows.js'
 import { TimelineIndex } from '../index/index.js'
 import { indexLimits } from '../index/indexer/limits.js'
 import { formatRelative } from '../render/format.js'
@@ -10,25 +9,11 @@ import { configWarnings } from '../config/me.js'
 import { UsageError } from '../usage-error.js'
 
 export async function follow(configFlag: string | undefined, input: string, folder: string) {
-  const name = normalizeName(input)
-  if (!name) throw new UsageError(`"${input}" is not a valid space name: ${NAME_RULE}`)
-  const root = resolve(folder)
-  const stats = await stat(root).catch(() => undefined)
-  if (!stats?.isDirectory()) {
-    throw new UsageError(`${root} is not a folder; give the folder your sync tool shares`)
-  }
+  const { name, root } = await followTarget(input, folder)
   const file = findConfigFile(configFlag)
   let already = false
   const next = await editConfig(file, (raw) => {
-    const spaces = (raw.spaces ??= {})
-    const existing = spaces[name]
-    if (existing && typeof existing.path === 'string' && resolve(existing.path) !== root) {
-      throw new UsageError(
-        `${name} already follows ${existing.path}; run syncweb unfollow ${name} first, or pick another name`,
-      )
-    }
-    already = existing !== undefined
-    spaces[name] = { ...existing, path: root }
+    already = addFollow(raw, name, root, CLI_UNFOLLOW)
   })
   process.stdout.write(
     already
@@ -45,16 +30,7 @@ export async function unfollow(configFlag: string | undefined, input: string) {
   if (!name || !config || !findSpace(config, name)) {
     throw new UsageError(`not following "${input}"; syncweb spaces lists the spaces`)
   }
-  await editConfig(file, (raw) => {
-    delete raw.spaces?.[name]
-    // Unfollowing one of your own spaces: it is no longer "me".
-    if (raw.me === name) delete raw.me
-    else if (Array.isArray(raw.me)) {
-      const rest = (raw.me as unknown[]).filter((m) => m !== name)
-      if (rest.length) raw.me = rest
-      else delete raw.me
-    }
-  })
+  await editConfig(file, (raw) => removeFollow(raw, name))
   process.stdout.write(`Unfollowed ${name}. Its folder was not touched.\n`)
 }
 

@@ -28,7 +28,8 @@ export function configVersion(file: string): string | undefined {
 export function watchConfig(
   file: string,
   onConfig: (config: Config) => void,
-  onError: (message: string) => void,
+  /** `refused`: the file's own error (field, rule with line and column), not a failed read. */
+  onError: (message: string, refused?: ConfigError) => void,
   /** configVersion() of the file as it was loaded: an edit before the watch began is not lost. */
   loadedVersion?: string,
 ): () => Promise<void> {
@@ -61,6 +62,7 @@ export function watchConfig(
         error instanceof ConfigError
           ? `${error.message}; keeping the last good configuration`
           : `cannot read ${file}: ${(error as Error).message}`,
+        error instanceof ConfigError ? error : undefined,
       )
     }
   }

@@ -12,6 +12,7 @@ import { ownPostRoutes } from './routes/own-posts.js'
 import { pairRoutes } from './routes/pair.js'
 import { postsRoute } from './routes/posts.js'
 import { searchRoutes } from './routes/search.js'
+import { settingsRoutes } from './routes/settings.js'
 import { timelineRoutes } from './routes/timeline.js'
 import { cachedFileResponder } from './server/fast-path.js'
 import { addressedOf } from './server/request.js'
@@ -103,6 +104,19 @@ export function createApp(state: GatewayState) {
   const search = searchRoutes(state)
   app.get('/search', search.page)
   app.get('/api/search', search.api)
+  // Settings: the user on this machine only, the page and every write (devices get 403).
+  const settings = settingsRoutes(state)
+  app.get('/settings', settings.page)
+  app.get('/api/settings', settings.api)
+  for (const [path, write] of [
+    ['/api/settings/follow', settings.follow],
+    ['/api/settings/unfollow', settings.unfollow],
+    ['/api/settings/space', settings.space],
+    ['/api/settings/me', settings.me],
+  ] as const) {
+    app.use(path, ...guarded, writeGuard(state, 'user'))
+    app.post(path, write)
+  }
   const api = apiRoutes(state)
   app.get('/api/spaces', api.list)
   app.get('/api/spaces/:name', api.one)

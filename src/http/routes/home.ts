@@ -65,6 +65,7 @@ export function homePage(state: GatewayState) {
       demo: config.file === undefined,
       me: meSpaces(config),
       notifications: unreadNotifications(state),
+      user: client === 'user',
     })
     return c.html(html, 200, { ...GATEWAY_HEADERS, 'Cache-Control': 'no-cache' })
   }

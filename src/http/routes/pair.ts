@@ -39,6 +39,7 @@ export function pairRoutes(state: GatewayState) {
       const device = pairedDevice(c, state)
       return page(c, 200, {
         here: client === 'user',
+        user: client === 'user',
         paired: device?.name,
         devices: client === 'user' ? state.devices.list() : [],
         token: client === 'user' ? state.token : undefined,

@@ -6,6 +6,7 @@ import { renderPage } from '../../render/templates.js'
 import { normalizeName } from '../../spaces/names.js'
 import { sendError } from '../errors.js'
 import { GATEWAY_HEADERS } from '../headers.js'
+import { addressedOf } from '../server/request.js'
 import type { GatewayEnv, GatewayState } from '../server/state.js'
 import { unreadNotifications } from './page-chrome.js'
 import { originOf } from './timeline.js'
@@ -109,6 +110,7 @@ export function searchRoutes(state: GatewayState) {
         indexing: !state.index.store.built,
         more: result?.next ? `/search?${result.next}` : undefined,
         notifications: unreadNotifications(state),
+        user: addressedOf(c, state).client === 'user',
       })
       return c.html(html, problem ? 400 : 200, { ...GATEWAY_HEADERS, 'Cache-Control': 'no-cache' })
     },

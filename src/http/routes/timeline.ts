@@ -94,6 +94,7 @@ export function timelineRoutes(state: GatewayState) {
           notifications: unreadNotifications(state),
           me: meSpaces(state.config)[0],
           writer: meSpaces(state.config).length ? writer : undefined,
+          user: writer === 'user',
           token: meSpaces(state.config).length && writer === 'user' ? state.token : undefined,
         })
       })

@@ -34,6 +34,8 @@ export async function startServer(
     index?: TimelineIndex
     /** Where read markers are kept (read-markers.ts); undefined: in memory. */
     stateDir?: string
+    /** The config file, also when it does not exist yet (the demo): /settings writes it. */
+    configFile?: string
   },
 ): Promise<RunningServer> {
   const index = options.index ?? new TimelineIndex(indexLimits(config.limits))
@@ -44,6 +46,9 @@ export async function startServer(
     read: await ReadMarkers.open(options.stateDir),
     devices: new DeviceRegistry(options.stateDir),
     pairing: new Pairing(),
+    ...((options.configFile ?? config.file)
+      ? { configFile: options.configFile ?? config.file }
+      : {}),
     apply(next) {
       const { port, host, limits } = state.config
       state.config = { ...next, port, host, limits }
