@@ -799,7 +799,7 @@ async function main() {
   return { table, machine, corpus }
 }
 
-export { main as benchTimeline }
+export { main as benchTimeline, generate }
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
   const interrupted = (signal) => {
     for (const g of gateways) g.child.kill('SIGKILL')
