@@ -97,7 +97,8 @@ describe.skipIf(!SYNCTHING)('the README walkthrough, on a machine with no config
     bo = await createInstance(join(dir, 'syncthing'), 'bo', { userHome: boHome })
     await Promise.all([start(ada), start(bo)])
     await introduce(ada, bo)
-    // Step 1 starts the gateway; a gateway started inside a test would be stopped at its end.
+    // Step 1 starts the gateway (`syncweb`, which means serve; on a free port rather than 4747,
+    // which may be taken); a gateway started inside a test would be stopped at its end.
     before = Object.fromEntries(
       ['.config', '.local', '.cache'].map((f) => [f, existsSync(join(adaHome, f))]),
     )
@@ -123,14 +124,17 @@ describe.skipIf(!SYNCTHING)('the README walkthrough, on a machine with no config
           expect(gateway.output().stderr).toContain(
             `No config at ${adaConfig}: serving the demo spaces.`,
           ),
-        { timeout: 10_000 },
+        { timeout: 20_000, interval: 50 },
       )
       expect(await spaceNames()).toEqual(['alice', 'bob', 'carol'])
       // The defaults, under this $HOME and nowhere else: the index and the running gateway's port.
-      await vi.waitFor(() => {
-        expect(existsSync(join(adaHome, '.cache', 'syncweb', 'index.db'))).toBe(true)
-        expect(existsSync(join(adaHome, '.local', 'state', 'syncweb', 'gateway.json'))).toBe(true)
-      })
+      await vi.waitFor(
+        () => {
+          expect(existsSync(join(adaHome, '.cache', 'syncweb', 'index.db'))).toBe(true)
+          expect(existsSync(join(adaHome, '.local', 'state', 'syncweb', 'gateway.json'))).toBe(true)
+        },
+        { timeout: 20_000, interval: 50 },
+      )
     },
     STEP_TIMEOUT,
   )
