@@ -51,6 +51,19 @@ describe('syncweb import syncthing', () => {
     expect(res.stdout).toContain('3 followed, 2 skipped')
   })
 
+  it("decodes what Syncthing escapes in config.xml (' as &#39;, & as &amp;)", async () => {
+    await mkdir(join(dir, 'folders', 'Tom & Jerry'))
+    await writeFile(
+      configXml,
+      `<configuration version="37"><folder id="tj" label="Tom &amp; Jerry&#39;s" path="${join(dir, 'folders')}/Tom &amp; Jerry" type="sendreceive"></folder></configuration>`,
+    )
+    const res = await runCli(['import', 'syncthing', '--config', configXml], env)
+    expect(res.code).toBe(0)
+    expect(await spaces()).toEqual({
+      'tom-jerrys': { path: join(dir, 'folders/Tom & Jerry'), title: "Tom & Jerry's" },
+    })
+  })
+
   it('finds config.xml where Syncthing keeps it on Linux', async () => {
     await mkdir(join(dir, '.local/state/syncthing'), { recursive: true })
     await writeFile(join(dir, '.local/state/syncthing/config.xml'), await readFile(configXml))

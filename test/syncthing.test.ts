@@ -4,125 +4,22 @@
 // reach the user's timeline and /events, the reply the user's notifications and bell.
 // Both instances talk over 127.0.0.1 only: discovery, relays, NAT and announcements off
 // (../shared/SYNCTHING.md).
-import { execFileSync, spawn, type ChildProcess } from 'node:child_process'
 import { mkdir, readFile, writeFile } from 'node:fs/promises'
-import { createServer } from 'node:net'
 import { join } from 'node:path'
-import { XMLBuilder, XMLParser } from 'fast-xml-parser'
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
 import { get, getJson, openEvents, runCli, serveCli, tempDir } from './helpers.js'
+import {
+  addFolder,
+  createInstance,
+  introduce,
+  requireSyncthing,
+  start,
+  stop,
+  SYNCTHING,
+  type Instance,
+} from './syncthing-peers.js'
 
-function findSyncthing(): string | undefined {
-  try {
-    return (
-      execFileSync('sh', ['-c', 'command -v syncthing'], { encoding: 'utf8' }).trim() || undefined
-    )
-  } catch {
-    return undefined
-  }
-}
-
-const SYNCTHING = findSyncthing()
-if (!SYNCTHING) {
-  if (process.env.CI === 'true')
-    throw new Error('syncthing is not installed, and CI must run this test (.ci/run installs it)')
-  console.warn('Syncthing end-to-end test skipped: syncthing not found (apt-get install syncthing)')
-}
-
-const freePort = () =>
-  new Promise<number>((resolve) => {
-    const server = createServer().listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number }
-      server.close(() => resolve(port))
-    })
-  })
-
-interface Instance {
-  name: string
-  home: string
-  id: string
-  gui: number
-  listen: number
-  key: string
-  process?: ChildProcess
-}
-
-async function createInstance(dir: string, name: string): Promise<Instance> {
-  const home = join(dir, name)
-  execFileSync(
-    SYNCTHING!,
-    ['generate', '--home', home, '--no-default-folder', '--skip-port-probing'],
-    { stdio: 'ignore' },
-  )
-  const id = execFileSync(SYNCTHING!, ['serve', '--home', home, '--device-id'], {
-    encoding: 'utf8',
-  }).trim()
-  const instance = {
-    name,
-    home,
-    id,
-    gui: await freePort(),
-    listen: await freePort(),
-    key: `key-${name}-${Date.now()}`,
-  }
-  // GUI address, API key and a loopback-only network, before the first start.
-  const file = join(home, 'config.xml')
-  const options = {
-    ignoreAttributes: false,
-    attributeNamePrefix: '@_',
-    format: true,
-    parseTagValue: false,
-    // Syncthing wants enabled="true", not a bare attribute.
-    suppressBooleanAttributes: false,
-  }
-  const xml = new XMLParser(options).parse(await readFile(file, 'utf8'))
-  xml.configuration.gui.address = `127.0.0.1:${instance.gui}`
-  xml.configuration.gui.apikey = instance.key
-  Object.assign(xml.configuration.options, {
-    listenAddress: `tcp://127.0.0.1:${instance.listen}`,
-    globalAnnounceEnabled: 'false',
-    localAnnounceEnabled: 'false',
-    relaysEnabled: 'false',
-    natEnabled: 'false',
-    crashReportingEnabled: 'false',
-    startBrowser: 'false',
-    urAccepted: '-1',
-    autoUpgradeIntervalH: '0',
-  })
-  await writeFile(file, new XMLBuilder(options).build(xml))
-  return instance
-}
-
-const logs = new Map<string, () => string>()
-
-function start(instance: Instance) {
-  instance.process = spawn(
-    SYNCTHING!,
-    ['serve', '--home', instance.home, '--no-browser', '--no-restart', '--no-upgrade'],
-    {
-      env: { ...process.env, STHASHING: 'minio', STNODEFAULTFOLDER: '1' },
-      stdio: ['ignore', 'pipe', 'pipe'],
-      // Its own process group, so that cleanup stops Syncthing and anything it started.
-      detached: true,
-    },
-  )
-  let log = ''
-  logs.set(instance.name, () => log)
-  instance.process.stdout!.on('data', (d) => (log = (log + d).slice(-20_000)))
-  instance.process.stderr!.on('data', (d) => (log = (log + d).slice(-20_000)))
-}
-
-async function api(instance: Instance, method: string, path: string, body?: unknown) {
-  const res = await fetch(`http://127.0.0.1:${instance.gui}${path}`, {
-    method,
-    headers: { 'X-API-Key': instance.key, 'Content-Type': 'application/json' },
-    ...(body ? { body: JSON.stringify(body) } : {}),
-  })
-  if (!res.ok)
-    throw new Error(`${instance.name} ${method} ${path}: ${res.status} ${await res.text()}`)
-  const text = await res.text()
-  return text ? JSON.parse(text) : undefined
-}
+requireSyncthing('Syncthing end-to-end test')
 
 describe.skipIf(!SYNCTHING)('over real Syncthing on 127.0.0.1', () => {
   let friend: Instance
@@ -133,76 +30,27 @@ describe.skipIf(!SYNCTHING)('over real Syncthing on 127.0.0.1', () => {
     dir = await tempDir()
     friend = await createInstance(dir, 'friend')
     user = await createInstance(dir, 'user')
-    start(friend)
-    start(user)
-    for (const instance of [friend, user]) {
-      await vi
-        .waitFor(() => api(instance, 'GET', '/rest/system/ping'), {
-          timeout: 20_000,
-          interval: 100,
-        })
-        .catch((error) => {
-          const log = logs.get(instance.name)?.().slice(-3000)
-          throw new Error(`Syncthing ${instance.name} never answered: ${error.message}\n${log}`)
-        })
-    }
+    await Promise.all([start(friend), start(user)])
     // Introduce the devices to each other by ID and address, then share the folder.
-    await api(friend, 'POST', '/rest/config/devices', {
-      deviceID: user.id,
-      name: 'user',
-      addresses: [`tcp://127.0.0.1:${user.listen}`],
+    await introduce(friend, user)
+    const folder = { id: 'friend-notes', label: "Friend's notes" }
+    await addFolder(friend, {
+      ...folder,
+      path: join(dir, 'friend-folder'),
+      type: 'sendonly',
+      with: [user],
     })
-    await api(user, 'POST', '/rest/config/devices', {
-      deviceID: friend.id,
-      name: 'friend',
-      addresses: [`tcp://127.0.0.1:${friend.listen}`],
+    await addFolder(user, {
+      ...folder,
+      path: join(dir, 'user-copy'),
+      type: 'receiveonly',
+      with: [friend],
     })
-    const folder = (type: string, path: string) => ({
-      id: 'friend-notes',
-      label: "Friend's notes",
-      path,
-      type,
-      devices: [{ deviceID: friend.id }, { deviceID: user.id }],
-      fsWatcherEnabled: true,
-      fsWatcherDelayS: 1,
-      rescanIntervalS: 3600,
-    })
-    await api(
-      friend,
-      'POST',
-      '/rest/config/folders',
-      folder('sendonly', join(dir, 'friend-folder')),
-    )
-    await api(user, 'POST', '/rest/config/folders', folder('receiveonly', join(dir, 'user-copy')))
-    await vi.waitFor(
-      async () => {
-        const connections = await api(user, 'GET', '/rest/system/connections')
-        expect(connections.connections[friend.id]?.connected).toBe(true)
-      },
-      { timeout: 30_000, interval: 200 },
-    )
-  }, 90_000)
+  }, 150_000)
 
   afterAll(async () => {
-    for (const instance of [friend, user]) {
-      const pid = instance?.process?.pid
-      if (pid) {
-        try {
-          process.kill(-pid, 'SIGTERM')
-        } catch {}
-      }
-    }
     // Every process we started is gone.
-    await vi.waitFor(
-      () => {
-        for (const instance of [friend, user]) {
-          const pid = instance?.process?.pid
-          if (!pid) continue
-          expect(() => process.kill(-pid, 0)).toThrow()
-        }
-      },
-      { timeout: 10_000 },
-    )
+    await stop(friend, user)
   })
 
   it('imports the shared folder; the friend’s post and reply reach the timeline, /events, notifications and the bell', async () => {

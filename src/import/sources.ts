@@ -1,3 +1,4 @@
+import { decodeXML } from 'entities'
 import { XMLParser } from 'fast-xml-parser'
 import { parse as parseJsonc, printParseErrorCode, type ParseError } from 'jsonc-parser'
 import { readFile } from 'node:fs/promises'
@@ -56,7 +57,11 @@ export async function foldersFromSyncthingXml(file: string): Promise<SharedFolde
   }
   if (!document.configuration)
     throw new Error(`${file} is not a Syncthing config.xml (no <configuration>)`)
-  return (document.configuration.folder ?? []).map(folderFrom)
+  // Syncthing (Go's encoding/xml) writes ' as &#39;, & as &amp;: decode those, and only those.
+  const decode = (value: unknown) => (typeof value === 'string' ? decodeXML(value) : value)
+  return (document.configuration.folder ?? []).map((raw) =>
+    folderFrom(Object.fromEntries(Object.entries(raw).map(([k, v]) => [k, decode(v)]))),
+  )
 }
 
 /** The folders of a running Syncthing, from its REST API (`GET /rest/config/folders`). */
