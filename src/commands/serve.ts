@@ -15,11 +15,12 @@ import { indexLimits } from '../index/indexer/limits.js'
 import { reportIndexing } from './progress.js'
 import { configVersion, watchConfig } from '../config/watch.js'
 import { isLoopbackAddress } from '../http/server/request.js'
-import { configWarnings } from '../config/me.js'
+import { configWarnings, meSpaces } from '../config/me.js'
 import { stateHome } from '../state/home.js'
 import { removeRuntime, writeRuntime } from '../state/runtime.js'
 import { realFolder } from '../spaces/folder.js'
 import { UsageError } from '../usage-error.js'
+import { invocation } from '../cli/invocation.js'
 
 export interface ServeOptions {
   configFlag?: string
@@ -39,8 +40,10 @@ export async function serve(options: ServeOptions): Promise<number> {
   const host = options.host ?? config.host
   config = { ...config, port, host }
   if (!loaded) {
+    const cli = invocation()
     process.stderr.write(
-      `No config at ${file}: serving the demo spaces.\nFollow a real folder with: syncweb follow NAME FOLDER (this gateway picks it up)\n`,
+      `No config at ${file}: serving the demo spaces.\n` +
+        `Follow a real folder with: ${cli} follow NAME FOLDER, or every folder Syncthing shares with: ${cli} import syncthing (this gateway picks them up)\n`,
     )
   }
 
@@ -97,10 +100,15 @@ export async function serve(options: ServeOptions): Promise<number> {
   // Follow and unfollow take effect at once: the spaces come from the file, the port and host
   // stay what this process listens on.
   const state = running.state
+  // What the file said last: "limits", "host" and "port" changes are news once, though the
+  // running state keeps the old values until a restart.
+  let fromFile: Config | undefined = loaded
   const stopWatching = watchConfig(
     file,
     (next) => {
       const before = state.config
+      const previous = fromFile ?? before
+      fromFile = next
       state.configError = undefined
       // /settings applies its own writes at once (and says so): seeing that file again is no news.
       if (before.file !== undefined && sameConfig(before, next)) return
@@ -108,7 +116,7 @@ export async function serve(options: ServeOptions): Promise<number> {
       process.stderr.write(
         before.file === undefined
           ? `Config appeared at ${file}: serving its ${next.spaces.length} space(s) instead of the demo spaces${spaceList(next)}\n`
-          : `Config reloaded: ${describeChange(before, next)}\n`,
+          : `Config reloaded: ${describeChange(previous, next)}\n`,
       )
       for (const warning of configWarnings(next)) process.stderr.write(`Warning: ${warning}\n`)
     },
@@ -187,8 +195,17 @@ function describeChange(before: Config, after: Config): string {
     ...(added.length ? [`following ${added.map((n) => '@' + n).join(', ')}`] : []),
     ...(removed.length ? [`unfollowed ${removed.map((n) => '@' + n).join(', ')}`] : []),
   ]
-  if (JSON.stringify(before.limits) !== JSON.stringify(after.limits)) {
-    parts.push('"limits" changed: they take effect when syncweb restarts')
+  const differ = (key: keyof Config) => JSON.stringify(before[key]) !== JSON.stringify(after[key])
+  if (differ('me')) {
+    const mine = meSpaces(after)
+    parts.push(mine.length ? `yours ("me"): ${mine.map((n) => '@' + n).join(', ')}` : 'no "me"')
   }
-  return parts.join('; ') || 'spaces unchanged'
+  if (differ('mute')) parts.push('mutes changed')
+  const titled = (c: Config) => c.spaces.map((s) => [s.name, s.title ?? ''].join('\0')).join('\n')
+  if (!added.length && !removed.length && titled(before) !== titled(after))
+    parts.push('titles changed')
+  if (differ('limits')) parts.push('"limits" changed: they take effect when syncweb restarts')
+  for (const key of ['host', 'port', 'cacheDir'] as const)
+    if (differ(key)) parts.push(`"${key}" changed: it takes effect when syncweb restarts`)
+  return parts.join('; ') || 'nothing that changes what is served'
 }
