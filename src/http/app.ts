@@ -10,7 +10,7 @@ import { writeGuard } from './routes/guard.js'
 import { homePage } from './routes/home.js'
 import { ownPostRoutes } from './routes/own-posts.js'
 import { pairRoutes } from './routes/pair.js'
-import { postsRoute } from './routes/posts.js'
+import { postBodyLimit, postsRoute } from './routes/posts.js'
 import { searchRoutes } from './routes/search.js'
 import { timelineRoutes } from './routes/timeline.js'
 import { cachedFileResponder } from './server/fast-path.js'
@@ -84,16 +84,21 @@ export function createApp(state: GatewayState) {
         }),
     })
   const guarded = [limited(maxBodyBytes)] as const
-  // A new post may carry an image as base64 (4 characters for 3 bytes); the route holds the
-  // rest of the body to maxBodyBytes and the image to maxImageBytes.
+  // A new post may carry an image as base64 (4 characters for 3 bytes); postBodyLimit holds the
+  // rest of the body to maxBodyBytes, the route the image to maxImageBytes.
   const withImage = maxBodyBytes + Math.ceil(maxImageBytes / 3) * 4 + 1024
-  app.use('/api/posts', limited(withImage), writeGuard(state, 'paired'))
+  app.use(
+    '/api/posts',
+    limited(withImage),
+    postBodyLimit(maxBodyBytes),
+    writeGuard(state, 'paired'),
+  )
   // Edits, deletes and read marks: the user, or a paired device; the rest: the user only.
   for (const path of ['/api/posts/edit', '/api/posts/delete', '/api/read'])
     app.use(path, ...guarded, writeGuard(state, 'paired'))
   for (const path of ['/api/mute', '/api/pair', '/api/devices/revoke'])
     app.use(path, ...guarded, writeGuard(state, 'user'))
-  app.post('/api/posts', postsRoute(state, { maxBodyBytes, maxImageBytes }))
+  app.post('/api/posts', postsRoute(state, { maxImageBytes }))
   const own = ownPostRoutes(state)
   app.post('/api/posts/edit', own.edit)
   app.post('/api/posts/delete', own.delete)
