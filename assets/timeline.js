@@ -15,7 +15,7 @@
 
   const relative = (iso) => {
     const seconds = (Date.now() - Date.parse(iso)) / 1000
-    if (seconds < 0) return new Date(iso).toLocaleString()
+    // A date ahead of now is a friend's clock or time zone slip: the tooltip has the date.
     if (seconds < 45) return 'just now'
     const minutes = Math.max(1, Math.round(seconds / 60))
     if (minutes < 60) return `${minutes} min ago`
@@ -169,10 +169,14 @@
       button.disabled = true
       status.textContent = 'Posting…'
       try {
+        // compose-image.js, where loaded, attaches the chosen image.
+        const image = await compose.attachment?.()
         await send('/api/posts', {
           text: textarea.value,
           ...(replyTo ? { reply_to: replyTo } : {}),
+          ...(image ? { image } : {}),
         })
+        compose.dispatchEvent(new Event('posted'))
         textarea.value = ''
         grow()
         // The reply shows up in its place when it comes back through the folder.

@@ -11,6 +11,8 @@ export interface NewStatus {
   replyTo?: string
   /** A file to copy next to the status and reference relatively. */
   image?: string
+  /** Image bytes (the compose box's attachment) to write next to the status, with their type. */
+  imageData?: { bytes: Uint8Array; ext: string }
 }
 
 export const MAX_STATUS_LENGTH = 10_000
@@ -124,6 +126,10 @@ async function writeAs(
   if (status.image) {
     image = `${name}${extname(status.image).toLowerCase()}`
     await copyFileAtomic(status.image, join(real, dir, image), { noReplace: true })
+  } else if (status.imageData) {
+    // Named like the status, so that deleting the status (own-posts.ts) takes it along.
+    image = `${name}${status.imageData.ext}`
+    await writeFileAtomic(join(real, dir, image), status.imageData.bytes, { noReplace: true })
   }
   const body = {
     ...fields,

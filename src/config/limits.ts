@@ -11,6 +11,8 @@ export interface Limits {
   readonly maxItemsPerSpace: number
   /** Request bodies larger than this get a 413. */
   readonly maxBodyBytes: number
+  /** An image attached in the compose box larger than this gets a 413 (on top of the body). */
+  readonly maxImageBytes: number
   /** A client must send its request headers within this time (slowloris). */
   readonly headersTimeoutMs: number
   /** A client must send its whole request within this time. */
@@ -24,6 +26,7 @@ export const DEFAULT_LIMITS: Limits = Object.freeze({
   parseTimeoutMs: 5000,
   maxItemsPerSpace: 20_000,
   maxBodyBytes: 64 * 1024,
+  maxImageBytes: 8 * 1024 * 1024,
   headersTimeoutMs: 10_000,
   requestTimeoutMs: 30_000,
   idleTimeoutMs: 60_000,
@@ -34,6 +37,7 @@ const BOUNDS: Record<keyof Limits, [min: number, max: number]> = {
   parseTimeoutMs: [100, 600_000],
   maxItemsPerSpace: [1, 10_000_000],
   maxBodyBytes: [1024, 64 * 1024 * 1024],
+  maxImageBytes: [1024, 64 * 1024 * 1024],
   headersTimeoutMs: [100, 600_000],
   requestTimeoutMs: [100, 3_600_000],
   idleTimeoutMs: [100, 3_600_000],

@@ -10,7 +10,7 @@ import { writeGuard } from './routes/guard.js'
 import { homePage } from './routes/home.js'
 import { ownPostRoutes } from './routes/own-posts.js'
 import { pairRoutes } from './routes/pair.js'
-import { postsRoute } from './routes/posts.js'
+import { postBodyLimit, postsRoute } from './routes/posts.js'
 import { searchRoutes } from './routes/search.js'
 import { settingsRoutes } from './routes/settings.js'
 import { timelineRoutes } from './routes/timeline.js'
@@ -69,25 +69,37 @@ export function createApp(state: GatewayState) {
   app.get('/notifications', timeline.notifications)
   app.get('/events', eventsRoute(state))
   // Limits are read once: they shape the server itself (its timeouts), so they apply at start.
-  const { maxBodyBytes } = state.config.limits
-  const guarded = [
+  const { maxBodyBytes, maxImageBytes } = state.config.limits
+  const limited = (maxSize: number) =>
     bodyLimit({
-      maxSize: maxBodyBytes,
+      maxSize,
       onError: (c) =>
         sendError(c, {
           status: 413,
           code: 'too_large',
-          message: `a post body is at most ${maxBodyBytes} bytes (limits.maxBodyBytes)`,
+          message:
+            maxSize === maxBodyBytes
+              ? `a post body is at most ${maxBodyBytes} bytes (limits.maxBodyBytes)`
+              : `a post with its image is at most ${maxSize} bytes (limits.maxBodyBytes and limits.maxImageBytes)`,
           json: true,
         }),
-    }),
-  ] as const
-  // Posts and read marks: the user, or a paired device; everything else: the user only.
-  for (const path of ['/api/posts', '/api/posts/edit', '/api/posts/delete', '/api/read'])
+    })
+  const guarded = [limited(maxBodyBytes)] as const
+  // A new post may carry an image as base64 (4 characters for 3 bytes); postBodyLimit holds the
+  // rest of the body to maxBodyBytes, the route the image to maxImageBytes.
+  const withImage = maxBodyBytes + Math.ceil(maxImageBytes / 3) * 4 + 1024
+  app.use(
+    '/api/posts',
+    limited(withImage),
+    postBodyLimit(maxBodyBytes),
+    writeGuard(state, 'paired'),
+  )
+  // Edits, deletes and read marks: the user, or a paired device; the rest: the user only.
+  for (const path of ['/api/posts/edit', '/api/posts/delete', '/api/read'])
     app.use(path, ...guarded, writeGuard(state, 'paired'))
   for (const path of ['/api/mute', '/api/pair', '/api/devices/revoke'])
     app.use(path, ...guarded, writeGuard(state, 'user'))
-  app.post('/api/posts', postsRoute(state))
+  app.post('/api/posts', postsRoute(state, { maxImageBytes }))
   const own = ownPostRoutes(state)
   app.post('/api/posts/edit', own.edit)
   app.post('/api/posts/delete', own.delete)

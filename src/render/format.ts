@@ -29,10 +29,13 @@ export function formatDateTime(date: Date): string {
   return DATE_TIME.format(date)
 }
 
-/** "just now", "5 min ago", "3 h ago", "2 d ago", then the date: how a timeline reads. */
+/**
+ * "just now", "5 min ago", "3 h ago", "2 d ago", then the date: how a timeline reads. A date
+ * ahead of `now` (a friend's clock or time zone slip) reads "just now" too; the page puts the
+ * stated date in the tooltip.
+ */
 export function formatRelative(ms: number, now = Date.now()): string {
   const seconds = (now - ms) / 1000
-  if (seconds < 0) return formatDateTime(new Date(ms))
   if (seconds < 45) return 'just now'
   const minutes = Math.max(1, Math.round(seconds / 60))
   if (minutes < 60) return `${minutes} min ago`

@@ -49,6 +49,8 @@ export function homePage(state: GatewayState) {
           href: f.space ? spaceHref(f.space) : f.url,
         })),
         stats: statsLine(summary),
+        // Read through, nothing found: say what would make items (home.eta).
+        empty: summary.online && summary.items === 0 && summary.status !== 'indexing',
         problems: summary.problemCount,
       }
     })

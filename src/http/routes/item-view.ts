@@ -16,6 +16,8 @@ export interface ViewContext {
   readUpTo: number
   /** Whether a space's folder is missing now (its items stay, marked so). */
   offline(space: string): boolean
+  /** Whether a space is one of the user's own (`me`): its status updates can be edited. */
+  own(space: string): boolean
 }
 
 /** What the timeline templates show of an item (the page and its live updates agree on it). */
@@ -47,7 +49,10 @@ export function itemView(item: Item, context: ViewContext, thread?: ThreadInfo, 
     /** A text-only item: its text with links (render/linkify.ts: escaped, links built). */
     linked: short || html ? '' : context.linkify(item),
     dateISO: new Date(item.date).toISOString(),
-    exact: formatDateTime(new Date(item.date)),
+    // A date ahead of now reads "just now" (formatRelative); the tooltip says what it states.
+    exact:
+      formatDateTime(new Date(item.date)) +
+      (item.date > context.now + 60_000 ? ' (ahead of this computer’s clock)' : ''),
     relative: formatRelative(item.date, context.now),
     // A post's or a feed entry's own page; the time opens the conversation, never a raw file.
     url: short ? item.url : undefined,
@@ -58,6 +63,10 @@ export function itemView(item: Item, context: ViewContext, thread?: ThreadInfo, 
     unread: (item.arrived ?? 0) > context.readUpTo,
     image: item.image,
     tags: item.tags,
+    // The user's own status updates carry their text for the Edit box (own-posts.js); whether
+    // the page may write decides whether that script is loaded at all.
+    own: item.kind === 'status' && context.own(item.space),
+    ownText: item.kind === 'status' && context.own(item.space) ? item.text : '',
   }
 }
 

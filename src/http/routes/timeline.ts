@@ -57,6 +57,10 @@ export function timelineRoutes(state: GatewayState) {
       const path = view === 'notifications' ? '/notifications' : '/timeline'
       const shown = new URLSearchParams(keep)
       if (view === 'notifications') shown.delete('to')
+      // An active tag filter shows as a chip that links to the same view without it.
+      const untagged = new URLSearchParams(shown)
+      untagged.delete('tag')
+      const tag = keep.get('tag') ?? undefined
       // Who asks shapes the page: the user's has the token; a paired device's can post and
       // mark read (by its cookie); another device's only reads.
       const writer = writerOf(c, state)
@@ -81,6 +85,8 @@ export function timelineRoutes(state: GatewayState) {
           newest: query.before ? withQuery(path, shown) : undefined,
           live: !query.before,
           filter: query.spaces?.size === 1 ? [...query.spaces][0] : undefined,
+          tag: tag && { name: tag, without: withQuery(path, untagged) },
+          maxImageBytes: state.config.limits.maxImageBytes,
           spaces: state.config.spaces.map((s) => ({
             name: s.name,
             title: s.title ?? s.name,

@@ -5,12 +5,14 @@ import { linkify, type LinkifyContext } from '../../render/linkify.js'
 import type { GatewayState } from '../server/state.js'
 import { nameForUrl, personOf, type Person } from '../../people/index.js'
 import type { ViewContext } from './item-view.js'
+import { meSpaces } from '../../config/me.js'
 
 /** The people, links and read marker the item views of one page are rendered with. */
 export function viewContext(state: GatewayState, readUpTo: number): ViewContext {
   const { config } = state
   const people = new Map<string, Person>()
   const links = linkContext(state)
+  const mine = new Set(meSpaces(config))
   return {
     now: Date.now(),
     readUpTo,
@@ -31,6 +33,7 @@ export function viewContext(state: GatewayState, readUpTo: number): ViewContext 
     },
     linkify: (item: Item) => linkify(item.source ?? item.text, links),
     offline: (space) => state.index.space(space)?.status === 'offline',
+    own: (space) => mine.has(space),
   }
 }
 

@@ -5,6 +5,7 @@ import { formatDate } from '../../render/format.js'
 import { TaskFailed, type ParsePool } from '../../index/indexer/pool.js'
 import { NestingError } from '../../nesting.js'
 import { renderMarkdown, type RenderedMarkdown } from '../../render/markdown.js'
+import { withoutRepeatedTitle } from '../../render/repeated-title.js'
 import { fileVersion, type PageCache } from './page-cache.js'
 import { readSpaceFile, type SpaceFile } from './send-file.js'
 
@@ -63,6 +64,7 @@ export function postView(file: string, rendered: RenderedMarkdown) {
     tags: fields.tags,
     description: fields.description,
     warning: rendered.warning,
-    html: rendered.html,
+    // A front matter title is shown above the body: its repeat as the first `# heading` goes.
+    html: withoutRepeatedTitle(rendered.html, fields.title),
   }
 }

@@ -39,6 +39,12 @@ describe('h-entry (microformats2)', () => {
     })
   })
 
+  it('takes the photo of an <img class="u-photo"> with alt text (parsed as {value, alt})', () => {
+    const page = FEED.replace('tomatoes.svg" alt=""', 'tomatoes.svg" alt="Four red tomatoes"')
+    const [tomatoes] = parseHEntries(file('posts/index.html', page, 'alice'))
+    expect(tomatoes?.image).toBe('/@alice/images/tomatoes.svg')
+  })
+
   it('sanitizes e-content, and links in it point into the space', () => {
     const note = items[1]!
     expect(note.html).not.toContain('<script')

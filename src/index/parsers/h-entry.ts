@@ -65,7 +65,9 @@ function toItem(p: Properties, file: SourceFile, base: SpaceBase, n: number): It
   const urlValue = trimmed(first('url'))
   const url = urlValue ? rewriteUrl(urlValue, base, 'link') : undefined
   const own = url?.startsWith(`/@${file.space}/`) ? url.slice(`/@${file.space}/`.length) : undefined
-  const photo = trimmed(first('photo'))
+  // An <img class="u-photo" alt="…"> parses as {value, alt}, a bare URL as a string.
+  const photoValue = first('photo') as { value?: unknown } | string | undefined
+  const photo = trimmed(typeof photoValue === 'object' ? photoValue?.value : photoValue)
   const image = photo ? rewriteUrl(photo, base, 'src') : undefined
   const parent = trimmed(first('in-reply-to'))
   const reply = replyTarget(

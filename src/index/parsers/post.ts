@@ -1,6 +1,7 @@
 import { basename } from 'node:path'
 import { parseFrontMatter } from '../../render/front-matter.js'
 import { inlineText, markdownText, renderMarkdown } from '../../render/markdown.js'
+import { withoutRepeatedTitle } from '../../render/repeated-title.js'
 import { rewriteUrl, sanitizeItemHtml } from '../../render/sanitize.js'
 import { problem, type ParseResult, type SourceFile } from '../item.js'
 import {
@@ -88,9 +89,14 @@ export function parsePost(file: SourceFile): ParseResult {
   }
 }
 
-/** The post's full HTML, sanitized, its links rewritten into the space. */
+/**
+ * The post's full HTML, sanitized, its links rewritten into the space; without its first
+ * `# heading` when that repeats the item's title (the timeline and feeds show the title).
+ */
 export function renderPostHtml(source: string, space: string, path: string): string {
-  return sanitizeItemHtml(renderMarkdown(source).html, { space, dir: dirOf(path) })
+  const { html, data, heading } = renderMarkdown(source)
+  const title = postFields(data, path).title ?? heading
+  return sanitizeItemHtml(withoutRepeatedTitle(html, title), { space, dir: dirOf(path) })
 }
 
 /**
