@@ -61,7 +61,7 @@
     const time = Date.parse(date)
     // The timeline is newest first; a conversation oldest first.
     const after = [...list.querySelectorAll(':scope > .item')].find((el) => {
-      const other = Date.parse(el.querySelector('time')?.dateTime ?? '')
+      const other = Date.parse(el.dataset.at ?? '')
       return thread ? other > time : other <= time
     })
     list.insertBefore(node, after || null)

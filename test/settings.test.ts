@@ -86,6 +86,8 @@ describe('/settings on the computer that runs syncweb', () => {
   it('the home page and the timeline link to /settings for the user', async () => {
     for (const path of ['/', '/timeline', '/search'])
       expect((await get(port, path)).text, path).toContain('href="/settings"')
+    // A space's skipped files: "why" opens its readable list, not raw JSON.
+    expect((await get(port, '/')).text).toContain('href="/settings#space-bob">why</a>')
   })
 
   it('POST /api/settings/follow writes the config (other keys kept) and serves the space at once', async () => {

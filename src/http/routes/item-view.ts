@@ -49,6 +49,8 @@ export function itemView(item: Item, context: ViewContext, thread?: ThreadInfo, 
     /** A text-only item: its text with links (render/linkify.ts: escaped, links built). */
     linked: short || html ? '' : context.linkify(item),
     dateISO: new Date(item.date).toISOString(),
+    // Where it stands in the list (index/query.ts shownAt): live cards are placed by it.
+    shownISO: new Date(item.shown ?? item.date).toISOString(),
     // A date ahead of now reads "just now" (formatRelative); the tooltip says what it states.
     exact:
       formatDateTime(new Date(item.date)) +
