@@ -6,6 +6,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { RunningServer } from '../src/http/server/server.js'
 import { ROOT, startGateway, tempDir, writeFiles } from './helpers.js'
 
+// The README's screenshots are made again with SYNCWEB_DOCS_SHOTS=1; a plain run leaves docs/ be.
+const shot = (name: string) =>
+  join(ROOT, process.env.SYNCWEB_DOCS_SHOTS ? 'docs' : 'test-results', name)
+
 const CHROMIUM = '/usr/bin/chromium'
 const ARGS = [
   '--no-sandbox',
@@ -126,7 +130,7 @@ describe.skipIf(!hasChromium)('your own posts in a real browser', () => {
     await expect.poll(() => long.getByRole('button', { name: 'Show more' }).count()).toBe(1)
     const folded = await height()
     expect(folded).toBeLessThan(300)
-    await page.screenshot({ path: join(ROOT, 'docs', 'long-post-collapsed.png') })
+    await page.screenshot({ path: shot('long-post-collapsed.png') })
     await long.getByRole('button', { name: 'Show more' }).click()
     expect(await height()).toBeGreaterThan(folded * 2)
     expect(await long.locator('.show-more').getAttribute('aria-expanded')).toBe('true')
@@ -206,7 +210,7 @@ describe.skipIf(!hasChromium)('alice’s h-entry blog in a real browser', () => 
             .evaluateAll((imgs) => imgs.map((i) => (i as HTMLImageElement).naturalWidth > 0)),
         )
         .toEqual([true, true])
-      await page.screenshot({ path: join(ROOT, 'docs', 'h-entry-blog.png') })
+      await page.screenshot({ path: shot('h-entry-blog.png') })
     } finally {
       await browser.close()
     }
