@@ -1,8 +1,8 @@
 // The timeline, a conversation and the notifications, live: new items from /events come as
 // the server renders them (`card`) and go in their place, removed ones go, relative times stay
-// fresh, and the bell counts what is unread. With the page token (the user's own pages): the
-// compose and reply box and "mark all read" (mute.js has the menus). Without JavaScript the
-// page is complete, only not live.
+// fresh, and the bell counts what is unread. With the page token (the user's own pages) or on
+// a paired device's pages: the compose and reply box and "mark all read" (mute.js has the
+// menus). Without JavaScript the page is complete, only not live.
 ;(() => {
   const section = document.querySelector('.timeline')
   if (!section) return
@@ -10,6 +10,8 @@
   const marker = section.querySelector('.new-marker')
   const thread = section.classList.contains('thread')
   const token = document.querySelector('meta[name="syncweb-token"]')?.content
+  // A paired device's page has no token: its HttpOnly cookie goes with a same-origin fetch.
+  const writer = Boolean(token || document.querySelector('meta[name="syncweb-writer"]'))
   const byId = (root, id) => root.querySelector(`[data-id="${CSS.escape(id)}"]`)
   let unseen = 0
 
@@ -36,11 +38,16 @@
     }
   }
 
-  // The gateway's own POST API: JSON, same origin, the page token.
+  // The gateway's own POST API: JSON, same origin, the page token (the user's) or the device
+  // cookie (a paired device's), never both needed.
   const send = async (path, body) => {
     const res = await fetch(path, {
       method: 'POST',
-      headers: { 'Content-Type': 'application/json', 'X-Syncweb-Token': token },
+      credentials: 'same-origin',
+      headers: {
+        'Content-Type': 'application/json',
+        ...(token ? { 'X-Syncweb-Token': token } : {}),
+      },
       body: JSON.stringify(body),
     })
     const answer = await res.json().catch(() => ({}))
@@ -116,7 +123,7 @@
   // JavaScript, since the gateway takes JSON only. In a conversation, "Reply" under an item
   // moves the box right under that item.
   const compose = document.getElementById('compose')
-  if (compose && token) {
+  if (compose && writer) {
     compose.hidden = false
     const status = compose.querySelector('.compose-status')
     const textarea = compose.querySelector('textarea')
@@ -190,7 +197,7 @@
   // new.
   const bar = section.querySelector('.unread-bar')
   const markRead = bar?.querySelector('.mark-read')
-  if (token && markRead) {
+  if (writer && markRead) {
     markRead.hidden = false
     markRead.addEventListener('click', async () => {
       markRead.disabled = true
