@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
 import type { SpaceSettings } from '../src/config/config.js'
 import type { RunningServer } from '../src/http/server/server.js'
 import { get, postJson, ROOT, startGateway, tempDir, writeFiles, writeLikeSync } from './helpers.js'
-import { lanAddress } from './lan.js'
+import { deviceClient, lanAddress } from './lan.js'
 
 const CHROMIUM = '/usr/bin/chromium'
 const ARGS = [
@@ -274,6 +274,21 @@ describe.skipIf(!hasChromium)('on a phone, 390×844', () => {
 
   describe.skipIf(!lan)('as another device of the network', () => {
     const base = () => `http://${lan!.address}:${port}`
+
+    it('is no user for saying it is one: X-Forwarded-For and Forwarded are never read', async () => {
+      const { fromDevice } = deviceClient(lan!.address, () => port)
+      const res = await fromDevice('/timeline', {
+        headers: {
+          Host: `localhost:${port}`,
+          'X-Forwarded-For': '127.0.0.1',
+          'X-Real-IP': '127.0.0.1',
+          Forwarded: 'for=127.0.0.1;host=localhost',
+        },
+      })
+      expect(res.status).toBe(200)
+      expect(res.text).not.toContain(server.state.token)
+      expect(res.text).not.toContain('id="compose"')
+    })
 
     it('reads without a compose box or token until paired, then posts with its cookie only', async () => {
       const context = await browser.newContext(PHONE)
