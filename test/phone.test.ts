@@ -44,6 +44,8 @@ const TAP_TARGETS = [
   '.unmute',
   '.pair-form input',
   '.pair-form button',
+  '#pair-start',
+  '.devices .revoke',
   '.search-form input',
   '.search-form button',
   '.spaces .title',
@@ -150,6 +152,8 @@ describe.skipIf(!hasChromium)('on a phone, 390×844', () => {
         await page.screenshot({ path: join(SHOTS, name) })
         if (DOCS) await page.screenshot({ path: join(DOCS, name) })
       }
+      const slug = path.replace(/\W+/g, '-').replace(/^-|-$/g, '') || 'home'
+      await page.screenshot({ path: join(SHOTS, `phone-page-${slug}.png`), fullPage: true })
       // One item's ⋯ menu open: its buttons are targets too.
       const menu = page.locator('.item-menu:not([hidden]) summary').first()
       if (await menu.count()) await menu.tap()
