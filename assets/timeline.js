@@ -1,8 +1,8 @@
 // The timeline, a conversation and the notifications, live: new items from /events come as
 // the server renders them (`card`) and go in their place, removed ones go, relative times stay
-// fresh, and the bell counts what is unread. With the page token (the user's own pages): the
-// compose and reply box and "mark all read" (mute.js has the menus). Without JavaScript the
-// page is complete, only not live.
+// fresh, and the bell counts what is unread. With the page token (the user's own pages) or on
+// a paired device's pages: the compose and reply box and "mark all read" (mute.js has the
+// menus). Without JavaScript the page is complete, only not live.
 ;(() => {
   const section = document.querySelector('.timeline')
   if (!section) return
@@ -10,6 +10,8 @@
   const marker = section.querySelector('.new-marker')
   const thread = section.classList.contains('thread')
   const token = document.querySelector('meta[name="syncweb-token"]')?.content
+  // A paired device's page has no token: its HttpOnly cookie goes with a same-origin fetch.
+  const writer = Boolean(token || document.querySelector('meta[name="syncweb-writer"]'))
   const byId = (root, id) => root.querySelector(`[data-id="${CSS.escape(id)}"]`)
   let unseen = 0
 
@@ -36,11 +38,16 @@
     }
   }
 
-  // The gateway's own POST API: JSON, same origin, the page token.
+  // The gateway's own POST API: JSON, same origin, the page token (the user's) or the device
+  // cookie (a paired device's), never both needed.
   const send = async (path, body) => {
     const res = await fetch(path, {
       method: 'POST',
-      headers: { 'Content-Type': 'application/json', 'X-Syncweb-Token': token },
+      credentials: 'same-origin',
+      headers: {
+        'Content-Type': 'application/json',
+        ...(token ? { 'X-Syncweb-Token': token } : {}),
+      },
       body: JSON.stringify(body),
     })
     const answer = await res.json().catch(() => ({}))
@@ -116,7 +123,7 @@
   // JavaScript, since the gateway takes JSON only. In a conversation, "Reply" under an item
   // moves the box right under that item.
   const compose = document.getElementById('compose')
-  if (compose && token) {
+  if (compose && writer) {
     compose.hidden = false
     const status = compose.querySelector('.compose-status')
     const textarea = compose.querySelector('textarea')
@@ -194,7 +201,7 @@
   // new.
   const bar = section.querySelector('.unread-bar')
   const markRead = bar?.querySelector('.mark-read')
-  if (token && markRead) {
+  if (writer && markRead) {
     markRead.hidden = false
     markRead.addEventListener('click', async () => {
       markRead.disabled = true
@@ -223,6 +230,64 @@
   events.addEventListener('unread', (e) =>
     window.syncwebShowUnread?.(JSON.parse(e.data).notifications),
   )
+  events.addEventListener('space', (e) => showSpace(JSON.parse(e.data)))
+  events.addEventListener('reset', () => reloadFirstPage())
   section.dataset.connected = 'yes'
   events.addEventListener('open', () => (section.dataset.connected = 'open'))
+
+  // A space followed, unfollowed, gone offline or back: its filter chip says so at once.
+  // Items of an unfollowed space leave with it (the index drops them with the space). A new
+  // space's first reading is not streamed item by item (it could be thousands): once it is
+  // read, the first page is fetched again, with its items in place.
+  function showSpace({ name, followed, online, me, status }) {
+    const filters = section.querySelector('.filters')
+    if (!filters) return
+    const chip = [...filters.querySelectorAll('a.chip')].find(
+      (a) => new URL(a.href).searchParams.get('space') === name,
+    )
+    if (!followed) {
+      chip?.remove()
+      for (const item of list.querySelectorAll(`.item[data-space="${CSS.escape(name)}"]`))
+        item.remove()
+      return
+    }
+    // The notifications page has no chip for the user's own space.
+    if (!chip && me && section.dataset.view === 'notifications') return
+    const shown = chip ?? document.createElement('a')
+    if (!chip) {
+      shown.className = 'chip'
+      shown.href = `${location.pathname}?space=${encodeURIComponent(name)}`
+      shown.textContent = `@${name}`
+      filters.append(shown)
+    }
+    const was = shown.dataset.status
+    shown.dataset.status = status
+    if ((!chip || was === 'indexing') && status !== 'indexing') reloadFirstPage()
+    shown.classList.toggle('offline', !online)
+    if (online) shown.removeAttribute('title')
+    else shown.title = `@${name} is offline: its folder is missing`
+  }
+
+  // The stream missed more than the server kept (a long sleep, a restart): the first page as
+  // the server renders it now replaces the items and chips, and what is typed stays.
+  async function reloadFirstPage() {
+    try {
+      const res = await fetch(location.href, { headers: { Accept: 'text/html' } })
+      if (!res.ok) return location.reload()
+      const page = new DOMParser().parseFromString(await res.text(), 'text/html')
+      const items = page.getElementById('items')
+      if (!items) return location.reload()
+      // A reply box open under an item goes back to its place first, with its text.
+      if (compose && list.contains(compose)) compose.querySelector('.cancel')?.click()
+      list.replaceChildren(...[...items.children].map((n) => document.importNode(n, true)))
+      const filters = page.querySelector('.filters')
+      if (filters)
+        section.querySelector('.filters')?.replaceWith(document.importNode(filters, true))
+      unseen = 0
+      if (marker) marker.hidden = true
+      section.dataset.reset = String(Number(section.dataset.reset || 0) + 1)
+    } catch {
+      location.reload()
+    }
+  }
 })()
