@@ -51,7 +51,7 @@
     if (summary.problemCount) {
       const link = document.createElement('a')
       // The user reads them in /settings; a device (no settings link) gets them as JSON.
-      link.href = document.querySelector('nav a[href="/settings"]')
+      link.href = document.querySelector('a[href$="/settings"]')
         ? `/settings#space-${encodeURIComponent(name)}`
         : `/api/spaces/${encodeURIComponent(name)}`
       link.textContent = 'why'
