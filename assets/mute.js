@@ -8,13 +8,7 @@
   if (!token || !list) return
 
   const mute = async (body) => {
-    const res = await fetch('/api/mute', {
-      method: 'POST',
-      headers: { 'Content-Type': 'application/json', 'X-Syncweb-Token': token },
-      body: JSON.stringify(body),
-    })
-    const answer = await res.json().catch(() => ({}))
-    if (!res.ok) throw new Error(answer.error?.message || res.statusText)
+    await window.syncwebSend('/api/mute', body)
     location.reload()
   }
 

@@ -6,16 +6,8 @@
 ;(() => {
   const list = document.getElementById('items')
   if (!list) return
-  const token = document.querySelector('meta[name="syncweb-token"]')?.content
 
-  const send = async (path, body) => {
-    const headers = { 'Content-Type': 'application/json' }
-    if (token) headers['X-Syncweb-Token'] = token
-    const res = await fetch(path, { method: 'POST', headers, body: JSON.stringify(body) })
-    const answer = await res.json().catch(() => ({}))
-    if (!res.ok) throw new Error(answer.error?.message || res.statusText)
-    return answer
-  }
+  const send = window.syncwebSend
 
   const button = (className, label) => {
     const b = document.createElement('button')

@@ -3,16 +3,7 @@
 ;(() => {
   const token = document.querySelector('meta[name="syncweb-token"]')?.content
   if (!token) return
-  const send = async (path, body) => {
-    const res = await fetch(path, {
-      method: 'POST',
-      headers: { 'Content-Type': 'application/json', 'X-Syncweb-Token': token },
-      body: JSON.stringify(body),
-    })
-    const answer = await res.json().catch(() => ({}))
-    if (!res.ok) throw new Error(answer.error?.message || res.statusText)
-    return answer
-  }
+  const send = window.syncwebSend
   const start = document.getElementById('pair-start')
   const output = document.getElementById('pair-code')
   if (start && output) {

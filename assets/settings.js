@@ -4,16 +4,7 @@
 ;(() => {
   const token = document.querySelector('meta[name="syncweb-token"]')?.content
   if (!token) return
-  const send = async (path, body) => {
-    const res = await fetch(path, {
-      method: 'POST',
-      headers: { 'Content-Type': 'application/json', 'X-Syncweb-Token': token },
-      body: JSON.stringify(body),
-    })
-    const answer = await res.json().catch(() => ({}))
-    if (!res.ok) throw new Error(answer.error?.message || `${res.status} ${res.statusText}`)
-    return answer
-  }
+  const send = window.syncwebSend
   // The error line nearest to the control: its form, else its card.
   const errorFor = (el) =>
     el.closest('form, li, .settings-card')?.querySelector(':scope > .settings-error') ??

@@ -38,22 +38,8 @@
     }
   }
 
-  // The gateway's own POST API: JSON, same origin, the page token (the user's) or the device
-  // cookie (a paired device's), never both needed.
-  const send = async (path, body) => {
-    const res = await fetch(path, {
-      method: 'POST',
-      credentials: 'same-origin',
-      headers: {
-        'Content-Type': 'application/json',
-        ...(token ? { 'X-Syncweb-Token': token } : {}),
-      },
-      body: JSON.stringify(body),
-    })
-    const answer = await res.json().catch(() => ({}))
-    if (!res.ok) throw new Error(answer.error?.message || res.statusText)
-    return answer
-  }
+  // The gateway's own POST API (api.js): the page token, or a paired device's cookie.
+  const send = window.syncwebSend
 
   // A card is the item as the server renders it for this page: its HTML is the gateway's own
   // template over sanitized content, never a friend's markup as such.

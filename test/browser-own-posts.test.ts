@@ -1,25 +1,16 @@
 import { existsSync, readFileSync } from 'node:fs'
 import { readdir } from 'node:fs/promises'
 import { join } from 'node:path'
-import { chromium, type Browser, type Page } from 'playwright-core'
+import { type Browser, type Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { RunningServer } from '../src/http/server/server.js'
 import { ROOT, startGateway, tempDir, writeFiles } from './helpers.js'
+import { CHROMIUM, launchChromium } from './chromium.js'
 
 // The README's screenshots are made again with SYNCWEB_DOCS_SHOTS=1; a plain run leaves docs/ be.
 const shot = (name: string) =>
   join(ROOT, process.env.SYNCWEB_DOCS_SHOTS ? 'docs' : 'test-results', name)
 
-const CHROMIUM = '/usr/bin/chromium'
-const ARGS = [
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-]
 const SUNSET = readFileSync(join(ROOT, 'examples', 'alice', 'images', 'sunset.png'))
 const LONG = Array.from(
   { length: 40 },
@@ -58,7 +49,7 @@ describe.skipIf(!hasChromium)('your own posts in a real browser', () => {
       { me: 'ada' },
     )
     await server.state.index.ready()
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS })
+    browser = await launchChromium()
   })
   afterAll(() => browser?.close())
 
@@ -194,7 +185,7 @@ describe.skipIf(!hasChromium)('alice’s h-entry blog in a real browser', () => 
     }))
     const server = await startGateway(spaces)
     await server.state.index.ready()
-    const browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS })
+    const browser = await launchChromium()
     try {
       const page = await browser.newPage({ viewport: { width: 1280, height: 900 } })
       await page.setViewportSize({ width: 1280, height: 1180 })

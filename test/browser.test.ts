@@ -1,26 +1,15 @@
 import { existsSync } from 'node:fs'
 import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
-import { chromium, type Browser, type Frame, type Page } from 'playwright-core'
+import { type Browser, type Frame, type Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { unlink } from 'node:fs/promises'
 import { loadConfig, type SpaceSettings } from '../src/config/config.js'
 import type { RunningServer } from '../src/http/server/server.js'
 import { ROOT, serveCli, startGateway, tempDir, writeFiles, writeLikeSync } from './helpers.js'
+import { CHROMIUM, launchChromium } from './chromium.js'
 
-const CHROMIUM = '/usr/bin/chromium'
 const SHOTS = join(ROOT, 'test-results')
-// Without the background-networking flags Chromium's own connections are refused on a closed
-// network, many at a time; none of them is needed to render localhost pages.
-const ARGS = [
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-]
 
 const hasChromium = existsSync(CHROMIUM)
 if (!hasChromium)
@@ -33,7 +22,7 @@ describe.skipIf(!hasChromium)('the demo in a real browser', () => {
   beforeAll(async () => {
     const home = await tempDir()
     port = (await serveCli([], { HOME: home, XDG_CONFIG_HOME: home })).port
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS })
+    browser = await launchChromium()
     await mkdir(SHOTS, { recursive: true })
   })
   afterAll(() => browser?.close())
@@ -127,7 +116,7 @@ describe.skipIf(!hasChromium)('the live timeline in a real browser', () => {
     const server = await startGateway([{ name: 'bob', root, title: "Bob's workshop" }])
     port = server.port
     await server.state.index.ready()
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS })
+    browser = await launchChromium()
   })
   afterAll(() => browser?.close())
 
@@ -218,7 +207,7 @@ describe.skipIf(!hasChromium)('posting from a real browser', () => {
     ]
     port = (await startGateway(spaces, { me: 'ada' })).port
     sandboxPort = (await startGateway(spaces, { me: 'ada', isolation: 'sandbox' })).port
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS })
+    browser = await launchChromium()
   })
   afterAll(() => browser?.close())
 
@@ -381,7 +370,7 @@ describe.skipIf(!hasChromium)('conversations in a real browser, as the user (me)
     server = await startGateway(config.spaces as SpaceSettings[], { me: 'ada', file: configFile })
     port = server.port
     await server.state.index.ready()
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS })
+    browser = await launchChromium()
     await mkdir(SHOTS, { recursive: true })
   })
   afterAll(() => browser?.close())

@@ -3,23 +3,14 @@
 import { cp, mkdir, readdir, writeFile } from 'node:fs/promises'
 import { existsSync } from 'node:fs'
 import { join } from 'node:path'
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core'
+import { type Browser, type BrowserContext, type Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
 import type { SpaceSettings } from '../src/config/config.js'
 import type { RunningServer } from '../src/http/server/server.js'
 import { get, postJson, ROOT, startGateway, tempDir, writeFiles, writeLikeSync } from './helpers.js'
+import { CHROMIUM, launchChromium } from './chromium.js'
 import { deviceClient, lanAddress } from './lan.js'
 
-const CHROMIUM = '/usr/bin/chromium'
-const ARGS = [
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-]
 const PHONE = { viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true }
 const WAIT = { timeout: 20_000 }
 const THREAD = '/timeline?thread=bob-clock-repair-2026-11-20'
@@ -93,7 +84,7 @@ describe.skipIf(!hasChromium)('on a phone, 390×844', () => {
       if (!(await get(port, '/timeline.json')).text.includes('bob-phone'))
         throw new Error('not yet')
     }, WAIT)
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS })
+    browser = await launchChromium()
     await mkdir(SHOTS, { recursive: true })
   })
   afterAll(async () => {

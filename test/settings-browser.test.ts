@@ -3,23 +3,14 @@
 import { existsSync } from 'node:fs'
 import { mkdir, readFile, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
-import { chromium, type Browser } from 'playwright-core'
+import { type Browser } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { loadConfig } from '../src/config/config.js'
 import type { RunningServer } from '../src/http/server/server.js'
 import { ROOT, startGateway, tempDir, writeFiles } from './helpers.js'
+import { CHROMIUM, launchChromium } from './chromium.js'
 
-const CHROMIUM = '/usr/bin/chromium'
 const SHOTS = join(ROOT, 'test-results')
-const ARGS = [
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-]
 
 describe.skipIf(!existsSync(CHROMIUM))('/settings in a real browser', () => {
   let browser: Browser
@@ -58,7 +49,7 @@ describe.skipIf(!existsSync(CHROMIUM))('/settings in a real browser', () => {
     await server.state.index.ready()
     await server.state.devices.add('Ada’s phone')
     await mkdir(SHOTS, { recursive: true })
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS })
+    browser = await launchChromium()
   })
   afterAll(() => browser?.close())
 
