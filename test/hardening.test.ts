@@ -422,7 +422,8 @@ describe('an error other than a miss', () => {
     const home = await tempDir()
     const config = join(home, 'config.json')
     await writeFile(config, JSON.stringify({ spaces: { plain: { path: join(root, 'plain') } } }))
-    const server = await serveCli(['--config', config], { HOME: home }, ['prlimit', '--nofile=64'])
+    // 128: Node opens the gateway's modules many at a time while it starts.
+    const server = await serveCli(['--config', config], { HOME: home }, ['prlimit', '--nofile=128'])
     const { port } = server
     await vi.waitFor(
       async () => expect((await getJson(port, '/api/spaces/plain')).body.status).toBe('ready'),
@@ -433,7 +434,7 @@ describe('an error other than a miss', () => {
     // Hold connections until the gateway cannot accept another: its descriptors are used up.
     const sockets: Socket[] = []
     cleanup(() => sockets.forEach((s) => s.destroy()))
-    for (let i = 0; i < 80; i++) {
+    for (let i = 0; i < 160; i++) {
       const socket = connect(port, '127.0.0.1')
       const answered = await new Promise<boolean>((resolve) => {
         socket.once('data', () => resolve(true))
