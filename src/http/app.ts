@@ -6,7 +6,7 @@ import { actionRoutes } from './routes/actions.js'
 import { apiRoutes } from './routes/api.js'
 import { gatewayAssets } from './routes/assets.js'
 import { eventsRoute } from './routes/events.js'
-import { writeGuard } from './routes/guard.js'
+import { writeGuard, writeRefusal } from './routes/guard.js'
 import { homePage } from './routes/home.js'
 import { ownPostRoutes } from './routes/own-posts.js'
 import { pairRoutes } from './routes/pair.js'
@@ -86,11 +86,15 @@ export function createApp(state: GatewayState) {
     })
   const guarded = [limited(maxBodyBytes)] as const
   // A new post may carry an image as base64 (4 characters for 3 bytes); postBodyLimit holds the
-  // rest of the body to maxBodyBytes, the route the image to maxImageBytes.
-  const withImage = maxBodyBytes + Math.ceil(maxImageBytes / 3) * 4 + 1024
+  // rest of the body to maxBodyBytes, the route the image to maxImageBytes. That room is only
+  // for a request that may write (decided from its headers): anyone else's body is held to
+  // maxBodyBytes before it is read, so that unpaired devices and pages cannot make the
+  // gateway buffer and parse megabytes each.
+  const withImage = limited(maxBodyBytes + Math.ceil(maxImageBytes / 3) * 4 + 1024)
+  const [withoutImage] = guarded
   app.use(
     '/api/posts',
-    limited(withImage),
+    (c, next) => (writeRefusal(c, state, 'paired') ? withoutImage : withImage)(c, next),
     postBodyLimit(maxBodyBytes),
     writeGuard(state, 'paired'),
   )

@@ -29,48 +29,58 @@ export const PAIR_HINT =
  */
 export function writeGuard(state: GatewayState, who: 'user' | 'paired' = 'user') {
   return async function guard(c: Context<GatewayEnv>, next: Next) {
-    const refuse = (message: string) =>
-      sendError(c, { status: 403, code: 'forbidden', message, json: true })
-    if (c.req.method !== 'POST') {
-      c.header('Allow', 'POST')
-      return sendError(c, {
-        status: 405,
-        code: 'method_not_allowed',
-        message: 'use POST',
-        json: true,
-      })
-    }
-    if (!/^application\/json\s*(;|$)/i.test(c.req.header('content-type') ?? '')) {
-      return sendError(c, {
-        status: 415,
-        code: 'unsupported_media_type',
-        message: 'send a JSON body with Content-Type: application/json',
-        json: true,
-      })
-    }
-    const origin = c.req.header('origin')
-    const site = c.req.header('sec-fetch-site')
-    const own = `http://${c.req.header('host')}`
-    if (origin !== undefined && origin !== own)
-      return refuse(`requests from ${origin} may not change anything here`)
-    if (site !== undefined && site !== 'same-origin')
-      return refuse('only the gateway’s own pages may post')
-    if (origin === undefined && site === undefined) {
-      return refuse(
-        'the request says neither its Origin nor Sec-Fetch-Site; use the gateway’s own page',
-      )
-    }
-    if (addressedOf(c, state).client === 'device') {
-      if (who === 'user')
-        return refuse('only the computer that runs syncweb may change this, not another device')
-      if (!pairedDevice(c, state)) return refuse(PAIR_HINT)
-      return next()
-    }
-    const token = c.req.header('x-syncweb-token') ?? ''
-    if (!sameSecret(token, state.token))
-      return refuse('missing or wrong X-Syncweb-Token; reload the page')
-    return next()
+    const refused = writeRefusal(c, state, who)
+    if (!refused) return next()
+    if (refused.status === 405) c.header('Allow', 'POST')
+    return sendError(c, { ...refused, json: true })
   }
+}
+
+export interface Refusal {
+  status: 403 | 405 | 415
+  code: string
+  message: string
+}
+
+/**
+ * Why writeGuard refuses a request, from its method and headers alone (never its body), or
+ * undefined when it may write. app.ts also asks before reading a body: only a request that may
+ * write gets the room of an image (a refused one is held to maxBodyBytes, like any other write).
+ */
+export function writeRefusal(
+  c: Context<GatewayEnv>,
+  state: GatewayState,
+  who: 'user' | 'paired',
+): Refusal | undefined {
+  const refuse = (message: string): Refusal => ({ status: 403, code: 'forbidden', message })
+  if (c.req.method !== 'POST')
+    return { status: 405, code: 'method_not_allowed', message: 'use POST' }
+  if (!/^application\/json\s*(;|$)/i.test(c.req.header('content-type') ?? ''))
+    return {
+      status: 415,
+      code: 'unsupported_media_type',
+      message: 'send a JSON body with Content-Type: application/json',
+    }
+  const origin = c.req.header('origin')
+  const site = c.req.header('sec-fetch-site')
+  const own = `http://${c.req.header('host')}`
+  if (origin !== undefined && origin !== own)
+    return refuse(`requests from ${origin} may not change anything here`)
+  if (site !== undefined && site !== 'same-origin')
+    return refuse('only the gateway’s own pages may post')
+  if (origin === undefined && site === undefined)
+    return refuse(
+      'the request says neither its Origin nor Sec-Fetch-Site; use the gateway’s own page',
+    )
+  if (addressedOf(c, state).client === 'device') {
+    if (who === 'user')
+      return refuse('only the computer that runs syncweb may change this, not another device')
+    return pairedDevice(c, state) ? undefined : refuse(PAIR_HINT)
+  }
+  const token = c.req.header('x-syncweb-token') ?? ''
+  return sameSecret(token, state.token)
+    ? undefined
+    : refuse('missing or wrong X-Syncweb-Token; reload the page')
 }
 
 function sameSecret(given: string, expected: string): boolean {
