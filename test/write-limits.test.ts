@@ -101,3 +101,21 @@ describe('POST /api/posts from someone who may not write', () => {
     expect(res.status, JSON.stringify(res.body)).toBe(201)
   })
 })
+
+describe('an image in POST /api/posts', () => {
+  it('is checked in time linear in its size, whatever its padding (no backtracking on "=")', async () => {
+    // Megabytes of "=" before one more character: a trailing-padding regex backtracked over
+    // every one of them from every position, minutes of a frozen gateway for one request.
+    const data = '='.repeat(400_000) + 'A'
+    const started = Date.now()
+    const res = await postJson(
+      port,
+      '/api/posts',
+      { text: 'x', image: { data } },
+      server.state.token,
+    )
+    expect(res.status).toBe(400)
+    expect(res.body.error.message).toMatch(/not base64/)
+    expect(Date.now() - started).toBeLessThan(2000)
+  })
+})
