@@ -81,4 +81,32 @@ describe('your own status updates', () => {
     expect(res.body.error.message).toContain('none of your own status updates has the ref bob-1')
     expect(await readFile(join(root, 'bob', 'status', 'b.json'), 'utf8')).toContain('bob-1')
   })
+
+  it('are never reached through a friend’s URL, even when the friend copied their ref', async () => {
+    await writeFiles(join(root, 'ada'), {
+      'status/mine.json': JSON.stringify({
+        id: 'same',
+        text: 'Mine',
+        date: '2026-11-20T13:00:00Z',
+      }),
+    })
+    await writeFiles(join(root, 'bob'), {
+      'status/copy.json': JSON.stringify({
+        id: 'same',
+        text: 'Copy',
+        date: '2026-11-20T14:00:00Z',
+      }),
+    })
+    await vi.waitFor(
+      async () => expect((await items()).map((i) => i.content_text)).toContain('Copy'),
+      { timeout: 10_000 },
+    )
+    const url = `http://localhost:${server.port}/@bob/status/copy.json`
+    for (const ref of [url, 'bob:same']) {
+      const res = await send('/api/posts/delete', { ref })
+      expect(res.status, ref).toBe(400)
+      expect(res.body.error.message).toContain('that is a post of @bob')
+    }
+    expect(await readFile(join(root, 'ada', 'status', 'mine.json'), 'utf8')).toContain('Mine')
+  })
 })

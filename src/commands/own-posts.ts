@@ -2,7 +2,7 @@ import { findConfigFile, findSpace, loadConfig } from '../config/config.js'
 import { meSpaces } from '../config/me.js'
 import { deleteStatus, editStatus, findOwnStatus, type OwnStatus } from '../own-posts.js'
 import { PublishError } from '../publish.js'
-import { filesLookup, portableRef, ReplyTargetError } from '../timeline/reply-to.js'
+import { filesLookup, ownItemsOnly, portableRef, ReplyTargetError } from '../timeline/reply-to.js'
 import { UsageError } from '../usage-error.js'
 
 async function find(configFlag: string | undefined, given: string): Promise<OwnStatus> {
@@ -13,7 +13,7 @@ async function find(configFlag: string | undefined, given: string): Promise<OwnS
     throw new UsageError(`set "me" in ${file} to the name of your own space first`)
   let ref: string
   try {
-    ref = await portableRef(given, filesLookup(config))
+    ref = await portableRef(given, ownItemsOnly(filesLookup(config), mine))
   } catch (error) {
     if (error instanceof ReplyTargetError) throw new UsageError(error.message)
     throw error

@@ -57,6 +57,24 @@ export async function portableRef(input: string, lookup: ItemLookup): Promise<st
   return text
 }
 
+/**
+ * A lookup that names only the user's own items: editing or deleting by a friend's URL or id
+ * must not reach one of the user's own statuses that happens to share its ref.
+ */
+export function ownItemsOnly(lookup: ItemLookup, mine: readonly string[]): ItemLookup {
+  const refuse = (space: string) => {
+    if (!mine.includes(space))
+      throw new ReplyTargetError(
+        `that is a post of @${space}: only your own status updates can be changed`,
+      )
+  }
+  return {
+    followed: lookup.followed,
+    byId: (id) => (refuse(id.slice(0, id.indexOf(':'))), lookup.byId(id)),
+    byFile: (space, path) => (refuse(space), lookup.byFile(space, path)),
+  }
+}
+
 /** Looks items up in the index (the gateway's). */
 export function indexLookup(
   followed: (space: string) => boolean,

@@ -3,7 +3,12 @@ import { findSpace } from '../../config/config.js'
 import { meSpaces } from '../../config/me.js'
 import { deleteStatus, editStatus, findOwnStatus, type OwnStatus } from '../../own-posts.js'
 import { PublishError } from '../../publish.js'
-import { indexLookup, portableRef, ReplyTargetError } from '../../timeline/reply-to.js'
+import {
+  indexLookup,
+  ownItemsOnly,
+  portableRef,
+  ReplyTargetError,
+} from '../../timeline/reply-to.js'
 import { sendError } from '../errors.js'
 import type { GatewayEnv, GatewayState } from '../server/state.js'
 
@@ -26,7 +31,8 @@ export function ownPostRoutes(state: GatewayState) {
     let ref: string
     try {
       const followed = (name: string) => findSpace(state.config, name) !== undefined
-      ref = await portableRef(body.ref, indexLookup(followed, state.index.store.threads))
+      const lookup = indexLookup(followed, state.index.store.threads)
+      ref = await portableRef(body.ref, ownItemsOnly(lookup, meSpaces(state.config)))
     } catch (error) {
       if (error instanceof ReplyTargetError) return fail(400, error.message)
       throw error
