@@ -159,8 +159,14 @@ export class TimelineIndex extends EventEmitter<{
     const all = threads.conversation(root, query, query.horizon ?? horizonOf(Date.now()))
     let start = 0
     if (paged && query.before) {
-      const { id } = query.before
-      start = all.findIndex(({ row }) => row.id === id) + 1
+      const { date, id } = query.before
+      const at = all.findIndex(({ row }) => row.id === id)
+      // The item a page ended on may be gone since (a friend deleted that reply): go on from
+      // where it stood, as replies come oldest first after the root, not from the top again.
+      const after = all.findIndex(
+        ({ row }) => row.ref !== root && (row.shown > date || (row.shown === date && row.id > id)),
+      )
+      start = at !== -1 ? at + 1 : after === -1 ? all.length : after
     }
     const end = paged ? start + query.limit : all.length
     const page = all.slice(start, end)
