@@ -294,6 +294,20 @@ describe('serve', () => {
     expect((await get(server.port, '/@gone/')).text).toBe('back')
   })
 
+  it('counts in words: "1 space", "1 file skipped", with where to see why', async () => {
+    const dir = await tempDir()
+    await mkdir(join(dir, 'ada', 'status'), { recursive: true })
+    await writeFile(join(dir, 'ada', 'status', 'bad.json'), '{ "text": "half')
+    const file = join(dir, 'config.json')
+    await writeFile(file, JSON.stringify({ spaces: { ada: { path: 'ada' } } }))
+    const server = await serveCli(['--config', file], env)
+    expect(server.output().stdout).toMatch(/serving 1 space at http:/)
+    await vi.waitFor(() =>
+      expect(server.output().stderr).toMatch(/; 1 file skipped \(syncweb spaces and \/settings/),
+    )
+    expect(server.output().stderr).toContain('@ada/status/bad.json: not valid JSON')
+  })
+
   it('binds 127.0.0.1 by default', async () => {
     const server = await serveCli([], env)
     expect(server.output().stdout).toContain('listening on http://127.0.0.1:')
