@@ -163,6 +163,21 @@ describe('follow, unfollow, spaces', () => {
     )
   })
 
+  it('prints the timeline with the text in one column, whatever the names', async () => {
+    for (const [name, text, date] of [
+      ['al', 'short name', '2026-01-02T00:00:00Z'],
+      ['bartholomew', 'long name', '2026-01-01T00:00:00Z'],
+    ]) {
+      const folder = await tempDir()
+      await mkdir(join(folder, 'status'))
+      await writeFile(join(folder, 'status', 'a.json'), JSON.stringify({ text, date }))
+      await runCli(['follow', name!, folder], env)
+    }
+    const lines = (await runCli(['timeline'], env)).stdout.trim().split('\n')
+    expect(lines).toHaveLength(2)
+    expect(lines[0]!.indexOf('short name')).toBe(lines[1]!.indexOf('long name'))
+  })
+
   it('takes --config before or after the arguments', async () => {
     const folder = await tempDir()
     const file = join(home, 'custom.json')
