@@ -438,6 +438,9 @@ describe.skipIf(!hasChromium)('conversations in a real browser, as the user (me)
     expect(await page.locator('.bell').getAttribute('aria-label')).toBe(
       `Notifications, ${before + 1} unread`,
     )
+    // One row: as a grid, the bell's hidden 🔔 text made a second row that lifted the icon.
+    // (Inside the flex nav, inline-flex computes to flex.)
+    expect(await page.locator('.bell').evaluate((a) => getComputedStyle(a).display)).toBe('flex')
     await page.screenshot({ path: join(SHOTS, 'conversation-live.png'), fullPage: true })
     expect(errors).toEqual([])
     await page.close()
