@@ -39,8 +39,10 @@
 
   const status = compose.querySelector('.compose-status')
   let file
+  let reading
   const clear = () => {
-    if (preview.src) URL.revokeObjectURL(preview.src)
+    reading?.abort()
+    reading = undefined
     preview.removeAttribute('src')
     file = undefined
     input.value = ''
@@ -61,7 +63,13 @@
     }
     file = picked
     status.textContent = ''
-    preview.src = URL.createObjectURL(picked)
+    // A data: URL, not a blob: one: the gateway's Content-Security-Policy allows images from
+    // 'self' and data: only, and a blocked preview showed as a broken image.
+    reading = new FileReader()
+    reading.onload = () => {
+      preview.src = String(reading.result)
+    }
+    reading.readAsDataURL(picked)
     name.textContent = picked.name
     chosen.hidden = false
     picker.hidden = true

@@ -31,6 +31,8 @@ describe.skipIf(!hasChromium)('the demo in a real browser', () => {
     const page = await browser.newPage({ viewport: { width: 1100, height: 800 } })
     await page.goto(`http://localhost:${port}/`)
     await expect.poll(() => page.locator('.space').count()).toBe(3)
+    // The gateway's own pages are not "served from a synced folder": only a space's pages say so.
+    expect(await page.locator('.foot').textContent()).not.toContain('synced folder by')
     await page.screenshot({ path: join(SHOTS, 'home.png') })
 
     await page.locator('.spaces').getByRole('link', { name: "Bob's workshop" }).click()
@@ -43,6 +45,7 @@ describe.skipIf(!hasChromium)('the demo in a real browser', () => {
     await expect
       .poll(() => page.locator('article h1').textContent())
       .toBe('The clock strikes again')
+    expect(await page.locator('.foot').textContent()).toContain('Served from a synced folder')
     // The gateway's stylesheet, loaded from http://localhost:PORT/_/, is applied on bob's origin.
     const display = await page.locator('.post-foot').evaluate((el) => getComputedStyle(el).display)
     expect(display).toBe('flex')
@@ -435,6 +438,9 @@ describe.skipIf(!hasChromium)('conversations in a real browser, as the user (me)
     expect(await page.locator('.bell').getAttribute('aria-label')).toBe(
       `Notifications, ${before + 1} unread`,
     )
+    // One row: as a grid, the bell's hidden 🔔 text made a second row that lifted the icon.
+    // (Inside the flex nav, inline-flex computes to flex.)
+    expect(await page.locator('.bell').evaluate((a) => getComputedStyle(a).display)).toBe('flex')
     await page.screenshot({ path: join(SHOTS, 'conversation-live.png'), fullPage: true })
     expect(errors).toEqual([])
     await page.close()

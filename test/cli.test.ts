@@ -163,6 +163,21 @@ describe('follow, unfollow, spaces', () => {
     )
   })
 
+  it('prints the timeline with the text in one column, whatever the names', async () => {
+    for (const [name, text, date] of [
+      ['al', 'short name', '2026-01-02T00:00:00Z'],
+      ['bartholomew', 'long name', '2026-01-01T00:00:00Z'],
+    ]) {
+      const folder = await tempDir()
+      await mkdir(join(folder, 'status'))
+      await writeFile(join(folder, 'status', 'a.json'), JSON.stringify({ text, date }))
+      await runCli(['follow', name!, folder], env)
+    }
+    const lines = (await runCli(['timeline'], env)).stdout.trim().split('\n')
+    expect(lines).toHaveLength(2)
+    expect(lines[0]!.indexOf('short name')).toBe(lines[1]!.indexOf('long name'))
+  })
+
   it('takes --config before or after the arguments', async () => {
     const folder = await tempDir()
     const file = join(home, 'custom.json')
@@ -292,6 +307,20 @@ describe('serve', () => {
     await mkdir(join(dir, 'sites', 'gone'))
     await writeFile(join(dir, 'sites', 'gone', 'index.html'), 'back')
     expect((await get(server.port, '/@gone/')).text).toBe('back')
+  })
+
+  it('counts in words: "1 space", "1 file skipped", with where to see why', async () => {
+    const dir = await tempDir()
+    await mkdir(join(dir, 'ada', 'status'), { recursive: true })
+    await writeFile(join(dir, 'ada', 'status', 'bad.json'), '{ "text": "half')
+    const file = join(dir, 'config.json')
+    await writeFile(file, JSON.stringify({ spaces: { ada: { path: 'ada' } } }))
+    const server = await serveCli(['--config', file], env)
+    expect(server.output().stdout).toMatch(/serving 1 space at http:/)
+    await vi.waitFor(() =>
+      expect(server.output().stderr).toMatch(/; 1 file skipped \(syncweb spaces and \/settings/),
+    )
+    expect(server.output().stderr).toContain('@ada/status/bad.json: not valid JSON')
   })
 
   it('binds 127.0.0.1 by default', async () => {

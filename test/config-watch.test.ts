@@ -41,7 +41,7 @@ describe('config file appearing after serve started', () => {
     expect(await served(server.port, 'fr1', started)).toBeLessThan(PROMPT_MS)
     await vi.waitFor(() =>
       expect(server.output().stderr).toMatch(
-        /Config appeared at .*config\.json: serving its 1 space\(s\) instead of the demo spaces \(@fr1\)/,
+        /Config appeared at .*config\.json: serving its 1 space instead of the demo spaces \(@fr1\)/,
       ),
     )
     expect((await get(server.port, '/@alice/')).status).toBe(404)

@@ -291,6 +291,10 @@ describe('search', () => {
     expect(page.status).toBe(200)
     expect(page.text).toMatch(/<mark>kites<\/mark>/i)
     expect(page.text).toContain('href="http://127.0.0.1:')
+    // An untitled status update is named as one, not by its file's path.
+    const status = (await get(port, '/search?q=tomatoes')).text
+    expect(status).toMatch(/class="hit-title"[^>]*>Status update</)
+    expect(status).not.toContain('>status/b.json<')
     for (const path of ['/', '/timeline', '/search']) {
       expect((await get(port, path)).text).toMatch(/<form class="bar-search" action="\/search"/)
     }

@@ -142,7 +142,8 @@ describe('syncweb post', () => {
     await writeFile(other, JSON.stringify({ spaces: { ada: { path: me } } }))
     const res = await runCli(['post', 'hi', '--config', other], env)
     expect(res.code).toBe(2)
-    expect(res.stderr).toContain('set "me"')
+    expect(res.stderr).toContain(`set "me" in ${other}`)
+    expect(res.stderr).toContain('"This space is yours" for it on /settings')
   })
 
   it('refuses when my folder is missing', async () => {

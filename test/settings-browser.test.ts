@@ -71,6 +71,19 @@ describe.skipIf(!existsSync(CHROMIUM))('/settings in a real browser', () => {
     }
   })
 
+  it('wraps paths and code on a phone instead of widening the page', async () => {
+    const page = await browser.newPage({ viewport: { width: 320, height: 640 } })
+    await page.goto(`http://localhost:${server.port}/settings`)
+    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(320)
+    // A home folder's config path has no hyphen to break at: each code element must wrap anywhere.
+    const wraps = await page
+      .locator('.settings code')
+      .evaluateAll((codes) => codes.map((c) => getComputedStyle(c).overflowWrap))
+    expect(wraps.length).toBeGreaterThan(0)
+    expect(new Set(wraps)).toEqual(new Set(['anywhere']))
+    await page.close()
+  })
+
   it('follows a folder from the form, and says why not for a folder that does not exist', async () => {
     const page = await browser.newPage({ viewport: { width: 1280, height: 900 } })
     await page.goto(`http://localhost:${server.port}/settings#follow`)

@@ -196,7 +196,7 @@ describe.skipIf(!SYNCTHING)('the README walkthrough, on a machine with no config
       console.log(`import → the gateway serves the new space: ${Date.now() - asked} ms`)
       expect(gateway.child.exitCode).toBe(null)
       expect(gateway.output().stderr).toContain(
-        `Config appeared at ${adaConfig}: serving its 1 space(s) instead of the demo spaces (@bos-notes)`,
+        `Config appeared at ${adaConfig}: serving its 1 space instead of the demo spaces (@bos-notes)`,
       )
     },
     STEP_TIMEOUT,

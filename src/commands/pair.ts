@@ -66,9 +66,11 @@ export async function pair(options: { configFlag?: string; wait: boolean }): Pro
   } else {
     out.push(
       `This gateway answers only this computer (it listens on ${config?.host ?? gateway.host}).`,
-      'To reach it from another device, set "host": "0.0.0.0" and add the name the device uses',
-      'for this computer to "allowedHosts" in the config, restart syncweb, then open',
-      `http://THAT-NAME:${gateway.port}/pair on the device.`,
+      `To reach it from another device: in ${config?.file ?? findConfigFile(options.configFlag)},`,
+      'set "host": "0.0.0.0" and add the name the device uses for this computer to "allowedHosts"',
+      '(for example "allowedHosts": ["mypc.lan"], or its address), restart syncweb, run',
+      `syncweb pair again (a restart forgets this code), and open http://THAT-NAME:${gateway.port}/pair`,
+      'on the device. README, "Reading on your phone", has the steps.',
     )
   }
   process.stdout.write(out.join('\n') + '\n')

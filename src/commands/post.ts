@@ -21,7 +21,7 @@ export async function post(options: PostOptions): Promise<number> {
   const config = await loadConfig(file)
   if (!config)
     throw new UsageError(
-      `no config at ${file}: follow your own folder first (syncweb follow NAME FOLDER), then set "me" to NAME`,
+      `no config at ${file}: follow your own folder first (syncweb follow NAME FOLDER), then set "me" to NAME in that file`,
     )
   const wanted =
     options.space === undefined ? undefined : (normalizeName(options.space) ?? options.space)

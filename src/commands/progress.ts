@@ -26,7 +26,9 @@ export function reportIndexing(index: TimelineIndex, out: NodeJS.WriteStream = p
     out.write(
       `Indexed ${n(index.store.size)} items from ${n(files)} files in ${seconds} s` +
         ` (${n(reread)} read, ${n(unchanged)} unchanged since last time and not read again)` +
-        (lines.length ? `; ${lines.length} file(s) skipped, reasons at /api/spaces\n` : '\n'),
+        (lines.length
+          ? `; ${lines.length === 1 ? '1 file' : `${n(lines.length)} files`} skipped (syncweb spaces and /settings list them too):\n`
+          : '\n'),
     )
     for (const line of lines.slice(0, 10)) out.write(line)
     if (lines.length > 10) out.write(`  … and ${lines.length - 10} more\n`)

@@ -76,7 +76,7 @@ export async function serve(options: ServeOptions): Promise<number> {
   }
   const url = `http://localhost:${running.port}/`
   process.stdout.write(
-    `syncweb is serving ${config.spaces.length} spaces at ${url} (listening on ${running.url})\n`,
+    `syncweb is serving ${spaces(config.spaces.length)} at ${url} (listening on ${running.url})\n`,
   )
   for (const space of config.spaces) {
     const online = (await realFolder(space.root)) !== undefined
@@ -115,7 +115,7 @@ export async function serve(options: ServeOptions): Promise<number> {
       state.apply(next)
       process.stderr.write(
         before.file === undefined
-          ? `Config appeared at ${file}: serving its ${next.spaces.length} space(s) instead of the demo spaces${spaceList(next)}\n`
+          ? `Config appeared at ${file}: serving its ${spaces(next.spaces.length)} instead of the demo spaces${spaceList(next)}\n`
           : `Config reloaded: ${describeChange(previous, next)}\n`,
       )
       for (const warning of configWarnings(next)) process.stderr.write(`Warning: ${warning}\n`)
@@ -209,3 +209,5 @@ function describeChange(before: Config, after: Config): string {
     if (differ(key)) parts.push(`"${key}" changed: it takes effect when syncweb restarts`)
   return parts.join('; ') || 'nothing that changes what is served'
 }
+
+const spaces = (count: number) => (count === 1 ? '1 space' : `${count} spaces`)

@@ -42,8 +42,10 @@ export async function printTimeline(options: TimelineOptions): Promise<number> {
     process.stdout.write(JSON.stringify(feed, null, 2) + '\n')
   } else {
     const width = process.stdout.columns || 100
+    // The text starts in one column whatever the names' lengths.
+    const nameWidth = Math.max(0, ...items.map((item) => item.space.length + 1))
     for (const item of items) {
-      const head = `${formatRelative(item.date).padEnd(14)} @${item.space}`
+      const head = `${formatRelative(item.date).padEnd(14)} ${`@${item.space}`.padEnd(nameWidth)}`
       const body = item.title ? `${item.title}: ${item.summary}` : item.text
       const line = `${head}  ${body.replace(/\s+/g, ' ')}`
       process.stdout.write((line.length > width ? line.slice(0, width - 1) + '…' : line) + '\n')

@@ -15,7 +15,8 @@ export function ownSpace(
   const mine = meSpaces(config)
   if (!mine.length)
     return {
-      problem: 'set "me" in the config to the name of your own space (the folder you share)',
+      problem:
+        'set "me" in the config to the name of your own space (the folder you share), as "me": "NAME", or tick "This space is yours" for it on /settings',
     }
   const name = wanted ?? mine[0]!
   if (!mine.includes(name)) {

@@ -85,7 +85,10 @@ export function parseTimelineParams(
   if (search.has('to')) {
     if (search.get('to') !== 'me') throw new Error('to: the only value is "me"')
     const audience = context.audience()
-    if (!audience) throw new Error('to: set "me" in the config to the name of your own space first')
+    if (!audience)
+      throw new Error(
+        'to: say which space is yours first: tick "This space is yours" on /settings, or set "me" in the config',
+      )
     query.to = audience
     keep.set('to', 'me')
   }
