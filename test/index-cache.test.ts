@@ -218,11 +218,14 @@ describe('search', () => {
   it('finds items and pages, across case and accents, with every field of a hit', async () => {
     const { query, hits: found } = await hits('CAFE')
     expect(query).toBe('CAFE')
+    const items = (await getJson(port, '/timeline.json?space=pal')).body.items as any[]
+    const ref = items.find((i) => i._syncweb.path === 'status/a.json')._syncweb.ref
     expect(found).toEqual([
       {
         space: 'pal',
         path: 'status/a.json',
-        url: `http://127.0.0.1:${port}/@pal/status/a.json`,
+        // A status has no page of its own: its conversation, not its raw JSON.
+        url: `http://127.0.0.1:${port}/timeline?thread=${encodeURIComponent(ref)}`,
         title: null,
         snippet: 'The <mark>café</mark> clock chimes at noon',
         kind: 'status',

@@ -3,6 +3,7 @@ import { findSpace } from '../../config/config.js'
 import { spacePath } from '../../index/parsers/fields.js'
 import { ftsQuery } from '../../index/store/search.js'
 import { renderPage } from '../../render/templates.js'
+import { conversationPath } from '../../timeline/json-feed.js'
 import { normalizeName } from '../../spaces/names.js'
 import { sendError } from '../errors.js'
 import { GATEWAY_HEADERS } from '../headers.js'
@@ -49,10 +50,10 @@ export function searchRoutes(state: GatewayState) {
   function run(c: Context, query: ReturnType<typeof read>) {
     const origin = originOf(c)
     const { rows, more } = state.index.store.search(query)
-    const hits = rows.map(({ url, ...row }) => ({
+    const hits = rows.map(({ url, ref, ...row }) => ({
       space: row.space,
       path: row.path,
-      url: absolute(origin, url ?? spacePath(row.space, row.path)),
+      url: absolute(origin, hitPath(row.kind, row.space, row.path, url, ref)),
       title: row.title,
       snippet: row.snippet,
       kind: row.kind,
@@ -115,6 +116,16 @@ export function searchRoutes(state: GatewayState) {
       return c.html(html, problem ? 400 : 200, { ...GATEWAY_HEADERS, 'Cache-Control': 'no-cache' })
     },
   }
+}
+
+/**
+ * Where a hit leads: a page, a post or a feed entry to its own page (as on the timeline); a
+ * status or a twt, which have none, to its conversation, never to its raw file.
+ */
+function hitPath(kind: string, space: string, path: string, url?: string, ref?: string): string {
+  if (kind === 'page' || ref === undefined) return spacePath(space, path)
+  if ((kind === 'post' || kind === 'feed') && url) return url
+  return conversationPath(ref)
 }
 
 function absolute(origin: string, url: string): string {

@@ -50,6 +50,8 @@ export interface SearchRow {
   title: string | null
   /** The item's own URL (a page's is its path in the space). */
   url?: string
+  /** A timeline item's ref: one without a URL of its own is shown in its conversation. */
+  ref?: string
   /** Sanitized HTML: the text around the matches, escaped, the matches in `<mark>`. */
   snippet: string
 }
@@ -76,10 +78,10 @@ export function search(db: Db, options: SearchOptions): { rows: SearchRow[]; mor
     (
       db
         .prepare(
-          'SELECT rowid, space, path, kind, date, data, (SELECT title FROM docs WHERE docs.rowid = items.rowid) FROM items WHERE rowid IN (SELECT value FROM json_each(?))',
+          'SELECT rowid, space, path, kind, date, data, (SELECT title FROM docs WHERE docs.rowid = items.rowid), ref FROM items WHERE rowid IN (SELECT value FROM json_each(?))',
         )
         .raw()
-        .all(ids) as Array<[number, string, string, string, number, string, string | null]>
+        .all(ids) as Array<[number, string, string, string, number, string, string | null, string]>
     ).map((r) => [r[0], r]),
   )
   const pages = new Map(
@@ -109,9 +111,9 @@ export function search(db: Db, options: SearchOptions): { rows: SearchRow[]; mor
     const snippet = marked(snippets.get(rowid) ?? '')
     const item = items.get(rowid)
     if (item) {
-      const [, space, path, kind, , data, title] = item
+      const [, space, path, kind, , data, title, ref] = item
       const { url } = JSON.parse(data) as { url?: string }
-      return { space, path, kind, title, ...(url ? { url } : {}), snippet }
+      return { space, path, kind, title, ...(url ? { url } : {}), ref, snippet }
     }
     const [, space, path, title] = pages.get(rowid)!
     return { space, path, kind: 'page', title, snippet }
