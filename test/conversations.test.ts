@@ -393,8 +393,26 @@ describe('unread', () => {
         timeout: 10_000,
       },
     )
+    // What I post myself is never news to me: not counted, not marked.
+    const posted = await postJson(
+      gateway.port,
+      '/api/posts',
+      { text: 'My own news' },
+      gateway.state.token,
+    )
+    expect(posted.status).toBe(201)
+    await vi.waitFor(
+      async () =>
+        expect((await get(gateway.port, '/timeline', { Accept: 'text/html' })).text).toContain(
+          'My own news',
+        ),
+      { timeout: 10_000 },
+    )
+    expect(await unread()).toMatchObject({ timeline: 1, notifications: 1 })
     const page = await get(gateway.port, '/timeline', { Accept: 'text/html' })
     expect(page.text).toContain('1 new since you last read')
+    expect(page.text).not.toMatch(/<article class="item kind-status unread"[^>]*data-space="ada"/)
+    expect(page.text).not.toContain('>Mute @ada<')
     expect(page.text).toMatch(/<article class="item kind-twtxt unread"/)
     const marked = await postJson(
       gateway.port,

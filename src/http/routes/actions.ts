@@ -6,7 +6,7 @@ import { myAudience } from '../../timeline/context.js'
 import { muteQuery } from '../../timeline/params.js'
 import { sendError } from '../errors.js'
 import type { GatewayEnv, GatewayState } from '../server/state.js'
-import { unreadNotifications } from './page-chrome.js'
+import { unreadNotifications, unreadTimeline } from './page-chrome.js'
 
 type Fail = (status: 400 | 409 | 500, code: string, message: string) => Response
 
@@ -34,7 +34,7 @@ export function actionRoutes(state: GatewayState) {
     const audience = myAudience(state.config, state.index)
     const mute = muteQuery(state.config.mute)
     return {
-      timeline: state.index.store.countArrived(mute ? { mute } : {}, state.read.markers.timeline),
+      timeline: unreadTimeline(state, mute ? { mute } : {}),
       notifications: audience ? (unreadNotifications(state) ?? 0) : null,
     }
   }

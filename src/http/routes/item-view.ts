@@ -62,7 +62,9 @@ export function itemView(item: Item, context: ViewContext, thread?: ThreadInfo, 
     inReplyTo,
     replies: thread?.replies ?? 0,
     depth: depth ?? 0,
-    unread: (item.arrived ?? 0) > context.readUpTo,
+    // What the user wrote is never news to them.
+    unread: !context.own(item.space) && (item.arrived ?? 0) > context.readUpTo,
+    mine: context.own(item.space),
     image: item.image,
     tags: item.tags,
     // The user's own status updates carry their text for the Edit box (own-posts.js); whether

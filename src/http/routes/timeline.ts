@@ -15,7 +15,7 @@ import type { GatewayEnv, GatewayState } from '../server/state.js'
 import { addressedOf } from '../server/request.js'
 import { pairedDevice } from './guard.js'
 import { itemView } from './item-view.js'
-import { unreadNotifications } from './page-chrome.js'
+import { unreadNotifications, unreadTimeline } from './page-chrome.js'
 import { responseCache } from './response-cache.js'
 import { viewContext } from './view-context.js'
 
@@ -73,7 +73,11 @@ export function timelineRoutes(state: GatewayState) {
           itemView(item, context, threads.get(item.id), listing.depths?.get(item.id)),
         )
         const thread = listing.root !== undefined
-        const unread = thread ? 0 : state.index.store.countArrived(query, marker)
+        const unread = thread
+          ? 0
+          : view === 'notifications'
+            ? state.index.store.countArrived(query, marker)
+            : unreadTimeline(state, query)
         return renderPage(thread ? 'thread' : 'timeline', {
           title: thread ? 'Conversation' : view === 'notifications' ? 'Notifications' : 'Timeline',
           gateway: '',
