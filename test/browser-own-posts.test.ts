@@ -66,6 +66,8 @@ describe.skipIf(!hasChromium)('your own posts in a real browser', () => {
     await expect.poll(() => card(page, 'ada-1').locator('.own-edit').count()).toBe(1)
     expect(await card(page, 'ada-2').locator('.own-delete').count()).toBe(1)
     expect(await card(page, 'bob-1').locator('.own-actions').count()).toBe(0)
+    // With "me" set the page may write: Reply shows even where nobody has replied yet.
+    expect(await card(page, 'bob-1').locator('.replies.none').isVisible()).toBe(true)
     await page.close()
   })
 
@@ -208,6 +210,12 @@ describe.skipIf(!hasChromium)('alice’s h-entry blog in a real browser', () => 
             .evaluateAll((imgs) => imgs.map((i) => (i as HTMLImageElement).naturalWidth > 0)),
         )
         .toEqual([true, true])
+      // No "me" here: "Reply" on a post without replies would open a conversation with no box.
+      await expect.poll(() => page.locator('.item .replies.none').count()).toBeGreaterThan(0)
+      expect(await page.locator('.item .replies.none').first().isVisible()).toBe(false)
+      await page.goto(`http://localhost:${server.port}/timeline?space=bob`)
+      expect(await page.locator('.item .replies:not(.none)').first().isVisible()).toBe(true)
+      await page.goto(`http://localhost:${server.port}/timeline?space=alice&kind=post`)
       await page.screenshot({ path: shot('h-entry-blog.png') })
     } finally {
       await browser.close()

@@ -15,6 +15,15 @@ export function pairedDevice(c: Context<GatewayEnv>, state: GatewayState): Devic
   return state.devices.verify(getCookie(c, DEVICE_COOKIE))
 }
 
+/** Who may write from this request's pages: the user, a paired device, or nobody. */
+export function writerOf(
+  c: Context<GatewayEnv>,
+  state: GatewayState,
+): 'user' | 'paired' | undefined {
+  if (addressedOf(c, state).client === 'user') return 'user'
+  return pairedDevice(c, state) ? 'paired' : undefined
+}
+
 export const PAIR_HINT =
   'this device can only read; to post from it, run `syncweb pair` on the computer that runs syncweb and open /pair here'
 

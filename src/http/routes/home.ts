@@ -5,6 +5,7 @@ import { spaceSummary, type SpaceSummary } from '../../timeline/summary.js'
 import { muteQuery } from '../../timeline/params.js'
 import { meSpaces } from '../../config/me.js'
 import { personOf } from '../../people/index.js'
+import { writerOf } from './guard.js'
 import { hueOf, itemView } from './item-view.js'
 import { unreadNotifications } from './page-chrome.js'
 import { viewContext } from './view-context.js'
@@ -68,6 +69,8 @@ export function homePage(state: GatewayState) {
       me: meSpaces(config),
       notifications: unreadNotifications(state),
       user: client === 'user',
+      // Reply links lead to a reply box only for who may write (layout.eta's body.writer).
+      writer: meSpaces(config).length ? writerOf(c, state) : undefined,
     })
     return c.html(html, 200, { ...GATEWAY_HEADERS, 'Cache-Control': 'no-cache' })
   }

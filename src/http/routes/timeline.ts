@@ -12,8 +12,7 @@ import { parseTimelineParams, type TimelineParams } from '../../timeline/params.
 import { sendError } from '../errors.js'
 import { GATEWAY_HEADERS } from '../headers.js'
 import type { GatewayEnv, GatewayState } from '../server/state.js'
-import { addressedOf } from '../server/request.js'
-import { pairedDevice } from './guard.js'
+import { writerOf } from './guard.js'
 import { itemView } from './item-view.js'
 import { unreadNotifications, unreadTimeline } from './page-chrome.js'
 import { responseCache } from './response-cache.js'
@@ -179,15 +178,6 @@ export function timelineRoutes(state: GatewayState) {
       })
     },
   }
-}
-
-/** Who may write from this page: the user, a paired device, or nobody (a device that reads). */
-export function writerOf(
-  c: Context<GatewayEnv>,
-  state: GatewayState,
-): 'user' | 'paired' | undefined {
-  if (addressedOf(c, state).client === 'user') return 'user'
-  return pairedDevice(c, state) ? 'paired' : undefined
 }
 
 /** The request's timeline filters, or a 400 that says which parameter is wrong. */
