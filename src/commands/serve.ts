@@ -39,13 +39,6 @@ export async function serve(options: ServeOptions): Promise<number> {
   const port = options.port === undefined ? config.port : parsePort(options.port)
   const host = options.host ?? config.host
   config = { ...config, port, host }
-  if (!loaded) {
-    const cli = invocation()
-    process.stderr.write(
-      `No config at ${file}: serving the demo spaces.\n` +
-        `Follow a real folder with: ${cli} follow NAME FOLDER, or every folder Syncthing shares with: ${cli} import syncthing (this gateway picks them up)\n`,
-    )
-  }
 
   const cacheDir = options.cacheDir ? resolve(options.cacheDir) : (config.cacheDir ?? cacheHome())
   let index: TimelineIndex
@@ -82,6 +75,14 @@ export async function serve(options: ServeOptions): Promise<number> {
     const online = (await realFolder(space.root)) !== undefined
     const line = `  @${space.name.padEnd(12)} ${online ? 'online ' : 'MISSING'} ${space.root}\n`
     ;(online ? process.stdout : process.stderr).write(line)
+  }
+  // Said once it listens: a port in use is the one thing to say otherwise.
+  if (!loaded) {
+    const cli = invocation()
+    process.stderr.write(
+      `No config at ${file}: serving the demo spaces.\n` +
+        `Follow a real folder with: ${cli} follow NAME FOLDER, or every folder Syncthing shares with: ${cli} import syncthing (this gateway picks them up)\n`,
+    )
   }
   if (!isLoopbackAddress(host) && host !== 'localhost') warnBeyondLoopback(config, running.port)
   const stateDir = stateHome()
