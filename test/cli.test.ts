@@ -106,7 +106,9 @@ describe('follow, unfollow, spaces', () => {
     await writeFile(join(folder, 'index.html'), 'hi')
     const followed = await runCli(['follow', 'alice', folder], env)
     expect(followed.code).toBe(0)
-    expect(followed.stdout).toContain('Following alice')
+    expect(followed.stdout).toContain('Following @alice')
+    // No gateway runs: the URL names the config's port.
+    expect(followed.stdout).toContain('It is served at http://localhost:4747/@alice/')
     expect((await readConfig()).spaces.alice.path).toBe(folder)
 
     const listed = await runCli(['spaces', '--json'], env)
@@ -282,7 +284,8 @@ describe('serve', () => {
   it('serves the demo spaces when no config exists, and says how to follow a folder', async () => {
     const server = await serveCli([], env)
     expect(server.output().stdout).toMatch(/serving 3 spaces at http:\/\/localhost:\d+\//)
-    expect(server.output().stderr).toContain('syncweb follow NAME FOLDER')
+    // Said once it listens (stderr is its own pipe: it may come a moment after the URL).
+    await vi.waitFor(() => expect(server.output().stderr).toContain('syncweb follow NAME FOLDER'))
     const home = await get(server.port, '/', { Accept: 'text/html' })
     for (const name of ['alice', 'bob', 'carol']) expect(home.text).toContain(`@${name}`)
     expect((await get(server.port, '/@bob/', { Accept: 'text/html' })).text).toContain(

@@ -33,7 +33,7 @@ describe('config file appearing after serve started', () => {
   it('first follow on a fresh machine (no ~/.config) switches from the demo, then a second follow', async () => {
     const { root, env } = await machine()
     const server = await serveCli([], env)
-    expect(server.output().stderr).toContain('serving the demo spaces')
+    await vi.waitFor(() => expect(server.output().stderr).toContain('serving the demo spaces'))
     expect((await get(server.port, '/@alice/')).status).not.toBe(404)
 
     let started = Date.now()

@@ -241,7 +241,9 @@ describe.skipIf(!SYNCTHING)('the README walkthrough, on a machine with no config
       await acceptFolder(bo, ada, 'ada-notes', adaNotesInBo)
 
       const followed = ok(await asAda(['follow', 'me', mine]))
-      expect(followed.stdout).toContain(`It is served at /@me/ (config: ${adaConfig})`)
+      expect(followed.stdout).toContain(
+        `It is served at http://localhost:${gateway.port}/@me/ (config: ${adaConfig})`,
+      )
       // The running gateway follows it, then (a hand edit, as a user makes it later) takes "me":
       // the timeline page gets its compose box.
       await vi.waitFor(

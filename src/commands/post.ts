@@ -1,7 +1,7 @@
 import { findConfigFile, loadConfig } from '../config/config.js'
 import { ownSpace } from '../config/me.js'
 import { stateHome } from '../state/home.js'
-import { readRuntime } from '../state/runtime.js'
+import { gatewayOrigin } from '../state/runtime.js'
 import { normalizeName } from '../spaces/names.js'
 import { PublishError, publishStatus } from '../publish.js'
 import { filesLookup, portableRef, ReplyTargetError } from '../timeline/reply-to.js'
@@ -37,9 +37,8 @@ export async function post(options: PostOptions): Promise<number> {
       ...(replyTo ? { replyTo } : {}),
       ...(options.image ? { image: options.image } : {}),
     })
-    // The port of the gateway running now (it may have been started with --port), else the config's.
-    const port = (await readRuntime(stateHome()))?.port ?? config.port
-    process.stdout.write(`http://localhost:${port}/@${space.name}/${path}\n`)
+    const origin = await gatewayOrigin(stateHome(), config.port)
+    process.stdout.write(`${origin}/@${space.name}/${path}\n`)
     return 0
   } catch (error) {
     if (error instanceof PublishError || error instanceof ReplyTargetError)

@@ -7,6 +7,8 @@ import { formatRelative } from '../render/format.js'
 import { spaceSummary } from '../timeline/summary.js'
 import { configWarnings } from '../config/me.js'
 import { UsageError } from '../usage-error.js'
+import { stateHome } from '../state/home.js'
+import { gatewayOrigin } from '../state/runtime.js'
 
 export async function follow(configFlag: string | undefined, input: string, folder: string) {
   const { name, root } = await followTarget(input, folder)
@@ -15,10 +17,11 @@ export async function follow(configFlag: string | undefined, input: string, fold
   const next = await editConfig(file, (raw) => {
     already = addFollow(raw, name, root, CLI_UNFOLLOW)
   })
+  const served = `${await gatewayOrigin(stateHome(), next.port)}/@${name}/`
   process.stdout.write(
     already
-      ? `Already following ${name} at ${root}.\n`
-      : `Following ${name}: ${root}\nIt is served at /@${name}/ (config: ${file}).\n`,
+      ? `Already following @${name} at ${root}.\n`
+      : `Following @${name}: ${root}\nIt is served at ${served} (config: ${file}).\n`,
   )
   for (const warning of configWarnings(next)) process.stderr.write(`Warning: ${warning}\n`)
 }

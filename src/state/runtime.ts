@@ -53,3 +53,11 @@ export async function removeRuntime(dir: string, pid = process.pid): Promise<voi
     if (info.pid === pid) await rm(join(dir, FILE), { force: true })
   } catch {}
 }
+
+/**
+ * The gateway's address for URLs the CLI prints: the running one's (it may have been started
+ * with --port), else the port of the config.
+ */
+export async function gatewayOrigin(dir: string, configPort: number): Promise<string> {
+  return `http://localhost:${(await readRuntime(dir))?.port ?? configPort}`
+}
