@@ -50,11 +50,15 @@
     row.append(status, button('cancel', 'Cancel'), save)
     form.append(textarea, row)
     if (content) content.hidden = true
+    // Edit and Delete again, under the box that edits: one thing at a time.
+    const actions = card.querySelector('.own-actions')
+    if (actions) actions.hidden = true
     ;(content ?? card.querySelector('.item-actions')).before(form)
     textarea.focus()
     const close = () => {
       form.remove()
       if (content) content.hidden = false
+      if (actions) actions.hidden = false
     }
     row.querySelector('.cancel').addEventListener('click', close)
     form.addEventListener('keydown', (e) => e.key === 'Escape' && close())
