@@ -54,7 +54,10 @@ export class SpaceFiles {
       const quiet = this.scanning()
       const record = () =>
         jobs.forEach((job, i) => {
-          if (this.#tickets.get(job.path) === job.ticket) this.#record(job, results[i]!, quiet)
+          if (this.#tickets.get(job.path) !== job.ticket) return
+          // Done with: a ticket per file ever parsed would hold a million paths in memory.
+          this.#tickets.delete(job.path)
+          this.#record(job, results[i]!, quiet)
         })
       // A sync delivering thousands of files at once: one transaction, not one per file.
       if (jobs.length > 1) this.store.bulk(record)

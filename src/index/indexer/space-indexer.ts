@@ -9,7 +9,7 @@ import { ChangeQueue } from './queue.js'
 import { RootCheck, type Root } from './root-check.js'
 import { walk } from './scan.js'
 import { SpaceFiles } from './space-files.js'
-import { slice } from './slices.js'
+import { scanTurn, slice, withinSlice } from './slices.js'
 import { SpaceFacts, type SpaceState, type SpaceStatus } from './space-facts.js'
 import { TreeWatcher } from './watch.js'
 
@@ -172,13 +172,24 @@ export class SpaceIndexer extends EventEmitter<{
     await parser.done()
   }
 
-  /** Walks `from`; a full scan also forgets what is no longer on disk. */
+  /** Walks `from`; a full scan (one of a few at a time) also forgets what is gone from disk. */
   async #scan(from: string, full: boolean) {
-    const real = this.#files.real!
+    if (!full) return this.#walk(from, false, this.#generation)
     const generation = this.#generation
+    return scanTurn(async () => {
+      // Restarted or stopped while waiting for its turn: that scan is someone else's now.
+      if (generation === this.#generation && !this.#stopped)
+        await this.#walk(from, true, generation)
+    })
+  }
+
+  async #walk(from: string, full: boolean, generation: number) {
+    const real = this.#files.real!
     const seen = new Set<string>()
     const parser = this.#files.parser()
-    // A full scan asks the index for every file's version at once, not file by file.
+    // A full scan asks the index for every file's version at once, not file by file: a read of
+    // a few ms per space, which a thousand spaces starting together must not do in one turn.
+    if (full) await withinSlice()
     const known = full ? this.store.files.versions(this.name) : undefined
     await walk(real, from, {
       folder: (dir) => this.#watcher?.add(dir),

@@ -48,8 +48,10 @@ export class Statements {
     this.#pageOf = db.prepare('SELECT rowid FROM pages WHERE space = ? AND path = ?').raw()
     this.#insertPage = db.prepare('INSERT INTO pages (rowid, space, path) VALUES (?, ?, ?)')
     this.#deletePage = db.prepare('DELETE FROM pages WHERE rowid = ?')
-    this.#ahead = db.prepare('SELECT count(*) FROM items WHERE space = ? AND date > ?').raw()
-    this.#newest = db.prepare('SELECT max(date) FROM items WHERE space = ? AND date <= ?').raw()
+    // On items_space (space, shown): an item is held back (dated beyond the horizon) exactly
+    // when it stands after now (query.ts shownAt), so both are range reads of that index.
+    this.#ahead = db.prepare('SELECT count(*) FROM items WHERE space = ? AND shown > ?').raw()
+    this.#newest = db.prepare('SELECT max(shown) FROM items WHERE space = ? AND shown <= ?').raw()
   }
 
   itemsOfFile(space: string, path: string): ItemRow[] {
@@ -125,10 +127,10 @@ export class Statements {
     return items.map(([, id]) => id)
   }
 
-  /** Items dated beyond the horizon, and the newest before it. */
-  spaceStats(space: string, horizon: number): [number, number | null] {
-    const ahead = Number((this.#ahead.get(space, horizon) as [number])[0])
-    const newest = (this.#newest.get(space, horizon) as [number | null])[0]
+  /** Items held back (standing after now), and where the newest shown one stands. */
+  spaceStats(space: string, now: number): [number, number | null] {
+    const ahead = Number((this.#ahead.get(space, now) as [number])[0])
+    const newest = (this.#newest.get(space, now) as [number | null])[0]
     return [ahead, newest]
   }
 

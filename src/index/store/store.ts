@@ -178,17 +178,17 @@ export class Store extends EventEmitter<{ change: [StoreChange] }> {
       : { items }
   }
 
-  /** Per space: item count and newest visible item date. */
-  statsOf(space: string, horizon = horizonOf(Date.now())): { items: number; lastUpdated?: number } {
+  /** Per space: item count and when its newest visible item appeared. */
+  statsOf(space: string, now = Date.now()): { items: number; lastUpdated?: number } {
     const count = this.#counts.get(space) ?? 0
     if (!this.#built) {
       const newest = this.#newest.get(space)
       return {
         items: count,
-        ...(newest !== undefined ? { lastUpdated: Math.min(newest, horizon) } : {}),
+        ...(newest !== undefined ? { lastUpdated: Math.min(newest, now) } : {}),
       }
     }
-    const [ahead, lastUpdated] = this.#sql.spaceStats(space, horizon)
+    const [ahead, lastUpdated] = this.#sql.spaceStats(space, now)
     return { items: count - ahead, ...(lastUpdated !== null ? { lastUpdated } : {}) }
   }
 
