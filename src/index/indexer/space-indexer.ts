@@ -9,6 +9,7 @@ import { ChangeQueue } from './queue.js'
 import { RootCheck, type Root } from './root-check.js'
 import { walk } from './scan.js'
 import { SpaceFiles } from './space-files.js'
+import type { FileVersion } from '../../spaces/read.js'
 import { scanTurn, slice, withinSlice } from './slices.js'
 import { SpaceFacts, type SpaceState, type SpaceStatus } from './space-facts.js'
 import { TreeWatcher } from './watch.js'
@@ -172,38 +173,25 @@ export class SpaceIndexer extends EventEmitter<{
     await parser.done()
   }
 
-  /** Walks `from`; a full scan (one of a few at a time) also forgets what is gone from disk. */
+  /**
+   * Walks `from` and parses what changed; a full scan also forgets what is gone from disk. The
+   * walks of full scans take turns (a few at a time); parsing what they found does not hold one.
+   */
   async #scan(from: string, full: boolean) {
-    if (!full) return this.#walk(from, false, this.#generation)
     const generation = this.#generation
-    return scanTurn(async () => {
-      // Restarted or stopped while waiting for its turn: that scan is someone else's now.
-      if (generation === this.#generation && !this.#stopped)
-        await this.#walk(from, true, generation)
-    })
-  }
-
-  async #walk(from: string, full: boolean, generation: number) {
-    const real = this.#files.real!
     const seen = new Set<string>()
     const parser = this.#files.parser()
-    // A full scan asks the index for every file's version at once, not file by file: a read of
-    // a few ms per space, which a thousand spaces starting together must not do in one turn.
-    if (full) await withinSlice()
-    const known = full ? this.store.files.versions(this.name) : undefined
-    await walk(real, from, {
-      folder: (dir) => this.#watcher?.add(dir),
-      file: (path) => {
-        seen.add(path)
-        return this.#files.consider(path, parser, known)
-      },
-      folderProblem: (dir, reason) => {
-        if (reason) seen.add(dir)
-        this.facts.problem(dir, reason)
-      },
-      stopped: () => generation !== this.#generation || this.#stopped,
-      progress: (n) => this.emit('progress', n),
-    })
+    const current = () => generation === this.#generation && !this.#stopped
+    if (!full) await this.#walk(from, parser, seen, undefined, current)
+    else
+      await scanTurn(async () => {
+        // Restarted or stopped while waiting for its turn: that scan is someone else's now.
+        if (!current()) return
+        // Every file's version at once, not file by file: a read of a few ms per space, which
+        // a thousand spaces starting together must not do in one turn.
+        await withinSlice()
+        await this.#walk(from, parser, seen, this.store.files.versions(this.name), current)
+      })
     await parser.done()
     if (generation !== this.#generation) return
     if (full) {
@@ -214,6 +202,28 @@ export class SpaceIndexer extends EventEmitter<{
     }
     // Now that the home page said which feed it names, parse the one to index.
     await this.#files.chooseFeed()
+  }
+
+  #walk(
+    from: string,
+    parser: ReturnType<SpaceFiles['parser']>,
+    seen: Set<string>,
+    known: Map<string, FileVersion> | undefined,
+    current: () => boolean,
+  ) {
+    return walk(this.#files.real!, from, {
+      folder: (dir) => this.#watcher?.add(dir),
+      file: (path) => {
+        seen.add(path)
+        return this.#files.consider(path, parser, known)
+      },
+      folderProblem: (dir, reason) => {
+        if (reason) seen.add(dir)
+        this.facts.problem(dir, reason)
+      },
+      stopped: () => !current(),
+      progress: (n) => this.emit('progress', n),
+    })
   }
 }
 
