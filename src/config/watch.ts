@@ -47,6 +47,9 @@ export function watchConfig(
     // way then brings another event, and another read.
     timer ??= setTimeout(() => {
       timer = undefined
+      // Folders made between finding the nearest one and watching it brought no event: look
+      // again, or the watch would stay above them and miss every later edit of the file.
+      arm()
       void reload()
     }, 100)
   }
