@@ -7,19 +7,8 @@
   if (!spaces || !window.EventSource) return
   const rowOf = (name) => spaces.querySelector(`.space[data-space="${CSS.escape(name)}"]`)
 
-  // The same words as home.ts (statsLine) and render/format.ts (formatRelative).
-  const relative = (iso) => {
-    const seconds = (Date.now() - Date.parse(iso)) / 1000
-    if (seconds < 0) return new Date(iso).toLocaleString()
-    if (seconds < 45) return 'just now'
-    const minutes = Math.max(1, Math.round(seconds / 60))
-    if (minutes < 60) return `${minutes} min ago`
-    const hours = Math.round(minutes / 60)
-    if (hours < 24) return `${hours} h ago`
-    const days = Math.round(hours / 24)
-    if (days < 7) return `${days} d ago`
-    return new Date(iso).toLocaleDateString(undefined, { dateStyle: 'long' })
-  }
+  // The same words as home.ts (statsLine); times as render/format.ts (relative-time.js).
+  const relative = window.syncwebRelative
   const statsLine = ({ items, lastUpdated, status, problemCount }) => {
     const parts = [`${items} item${items === 1 ? '' : 's'}`]
     if (lastUpdated) parts.push(`updated ${relative(lastUpdated)}`)
