@@ -315,3 +315,118 @@ describe('search', () => {
     expect(took).toBeLessThan(1000)
   })
 })
+
+describe('search order', () => {
+  let port: number
+  let root: string
+  const day = (n: number) => new Date(Date.UTC(2026, 0, 1) + n * 86_400_000).toISOString()
+
+  beforeAll(async () => {
+    const home = await tempDir()
+    root = join(home, 'pal')
+    // 10,050 twts with "clock": more matches than bm25 may weigh in one query; in the file in
+    // an order that is not their dates' (a first build reads them in that order).
+    const twts = Array.from({ length: 10_050 }, (_, i) => (i * 7919) % 10_050).map(
+      (i) => `${day(-i / 100)}\tclock tick ${i}`,
+    )
+    await writeFiles(root, {
+      'twtxt.txt': twts.join('\n') + '\n',
+      // "quasar": a title and a short text, an old date…
+      'posts/2025-01-01-quasar.md': '---\ntitle: Quasar\n---\n\nA quasar, seen tonight.\n',
+      // …against a long text naming it once, newer.
+      'status/long.json': status(
+        `${'Words about the sky and nothing else. '.repeat(40)}Then a quasar, once, and the clock.`,
+        day(30),
+      ),
+      'status/ahead.json': status('quasar clock from a year ahead', day(400)),
+    })
+    const config = join(home, 'config.json')
+    await writeFile(config, JSON.stringify({ spaces: { pal: { path: root } } }))
+    const server = await serveCli(['--config', config, '--cache-dir', join(home, 'cache')], {
+      HOME: home,
+    })
+    port = server.port
+    await vi.waitFor(() => expect(server.output().stderr).toMatch(/^Indexed /m), waitOpts)
+  })
+
+  /** Every hit of a query, page by page through next_url. */
+  async function all(q: string, limit = 100) {
+    const found: any[] = []
+    let path: string | undefined = `/api/search?q=${encodeURIComponent(q)}&limit=${limit}`
+    while (path) {
+      const body: any = (await getJson(port, path)).body
+      found.push(...body.hits)
+      path = body.next_url
+        ? new URL(body.next_url).pathname + new URL(body.next_url).search
+        : undefined
+    }
+    return found
+  }
+
+  it('ranks by relevance: a title and a short text before a word said once in a long one', async () => {
+    const hits = (await getJson(port, '/api/search?q=quasar')).body.hits as any[]
+    expect(hits.map((h) => h.path)).toEqual(['posts/2025-01-01-quasar.md', 'status/long.json'])
+  })
+
+  it('gives a word in more documents than it can rank newest first, every one once, page by page', async () => {
+    const first = (await getJson(port, '/api/search?q=clock&limit=5')).body
+    expect(first.hits.map((h: any) => h.snippet)).toEqual([
+      expect.stringContaining('Then a quasar, once, and the <mark>clock</mark>'),
+      '<mark>clock</mark> tick 0',
+      '<mark>clock</mark> tick 1',
+      '<mark>clock</mark> tick 2',
+      '<mark>clock</mark> tick 3',
+    ])
+    const found = await all('clock', 100)
+    expect(found).toHaveLength(10_051)
+    const ticks = found.slice(1).map((h) => Number(/tick (\d+)/.exec(h.snippet)![1]))
+    expect(ticks).toEqual(ticks.map((_, i) => i))
+    // Held back (dated a year ahead), in either order.
+    expect(found.some((h) => h.path === 'status/ahead.json')).toBe(false)
+    expect((await all('quasar')).some((h) => h.path === 'status/ahead.json')).toBe(false)
+  })
+
+  it('still finds only documents with every word when one of them is that common', async () => {
+    expect((await all('clock quasar')).map((h) => h.path)).toEqual(['status/long.json'])
+    expect((await all('clock "tick 10049"')).map((h) => h.snippet)).toEqual([
+      '<mark>clock</mark> <mark>tick 10049</mark>',
+    ])
+  })
+
+  it('puts what arrives later first, though its date is older', async () => {
+    await writeFile(
+      join(root, 'status/late.json'),
+      status('an old clock, synced just now', day(-900)),
+    )
+    await vi.waitFor(
+      async () =>
+        expect((await getJson(port, '/api/search?q=clock&limit=1')).body.hits[0].path).toBe(
+          'status/late.json',
+        ),
+      { timeout: 5000, interval: 20 },
+    )
+  })
+})
+
+describe('a first build', () => {
+  it('keeps every document searchable when more than a thousand share one millisecond', async () => {
+    // Keys of one millisecond come from a counter of 1,024: these 1,100 meet, and are moved.
+    const twts = Array.from({ length: 1100 }, (_, i) => `2026-05-01T10:00:00Z\tsame moment ${i}`)
+    const { start, stop } = await setup({ 'twtxt.txt': twts.join('\n') + '\n' })
+    const server = await start()
+    const seen = new Set<string>()
+    let path: string | undefined = '/api/search?q=moment&limit=100'
+    while (path) {
+      const body: any = (await getJson(server.port, path)).body
+      for (const hit of body.hits) seen.add(hit.snippet)
+      path = body.next_url
+        ? new URL(body.next_url).pathname + new URL(body.next_url).search
+        : undefined
+    }
+    expect(seen.size).toBe(1100)
+    expect(
+      (await getJson(server.port, '/api/search?q=%22moment%201099%22')).body.hits,
+    ).toHaveLength(1)
+    await stop(server)
+  })
+})

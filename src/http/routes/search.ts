@@ -1,7 +1,7 @@
 import type { Context } from 'hono'
 import { findSpace } from '../../config/config.js'
 import { spacePath } from '../../index/parsers/fields.js'
-import { ftsQuery } from '../../index/store/search.js'
+import { formatCursor, ftsQuery, parseCursor } from '../../index/store/search.js'
 import { renderPage } from '../../render/templates.js'
 import { conversationPath } from '../../timeline/json-feed.js'
 import { normalizeName } from '../../spaces/names.js'
@@ -40,16 +40,12 @@ export function searchRoutes(state: GatewayState) {
       throw new Error(`limit: must be a whole number from 1 to ${MAX_LIMIT}`)
     }
     const cursor = params.get('cursor')
-    const offset = cursor === null ? 0 : Number(Buffer.from(cursor, 'base64url').toString())
-    if (!Number.isInteger(offset) || offset < 0 || offset > 1_000_000) {
-      throw new Error('cursor: not a cursor from this search (use next_url)')
-    }
-    return { q, match, spaces, limit, offset }
+    return { q, match, spaces, limit, ...(cursor !== null ? { cursor: parseCursor(cursor) } : {}) }
   }
 
   function run(c: Context, query: ReturnType<typeof read>) {
     const origin = originOf(c)
-    const { rows, more } = state.index.store.search(query)
+    const { rows, next: after } = state.index.store.search(query)
     const hits = rows.map(({ url, ref, ...row }) => ({
       space: row.space,
       path: row.path,
@@ -61,8 +57,8 @@ export function searchRoutes(state: GatewayState) {
     const next = new URLSearchParams({ q: query.q })
     if (query.spaces) next.set('space', [...query.spaces].join(','))
     if (query.limit !== DEFAULT_LIMIT) next.set('limit', String(query.limit))
-    next.set('cursor', Buffer.from(String(query.offset + query.limit)).toString('base64url'))
-    return { hits, next: more ? next.toString() : undefined }
+    if (after) next.set('cursor', formatCursor(after))
+    return { hits, next: after ? next.toString() : undefined }
   }
 
   return {

@@ -7,6 +7,9 @@ export interface Filters {
   params: unknown[]
 }
 
+// An item's key in the full-text index (its docs row's key).
+const KEY = '(SELECT key FROM docs WHERE docs.rowid = items.rowid)'
+
 const list = (values: readonly unknown[]) => values.map(() => '?').join(',')
 
 /**
@@ -30,7 +33,7 @@ export function filtersOf(query: Omit<Query, 'limit'>, horizon: number): Filters
     params.push(query.tag)
   }
   if (query.match) {
-    where.push('items.rowid IN (SELECT rowid FROM search WHERE search MATCH ?)')
+    where.push(`${KEY} IN (SELECT rowid FROM search WHERE search MATCH ?)`)
     params.push(query.match)
   }
   if (query.to) {
@@ -57,7 +60,7 @@ export function filtersOf(query: Omit<Query, 'limit'>, horizon: number): Filters
       params.push(...tags)
     }
     if (match) {
-      where.push('items.rowid NOT IN (SELECT rowid FROM search WHERE search MATCH ?)')
+      where.push(`${KEY} NOT IN (SELECT rowid FROM search WHERE search MATCH ?)`)
       params.push(match)
     }
   }

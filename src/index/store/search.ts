@@ -1,10 +1,9 @@
-import type { Db } from './db.js'
+import { horizonOf } from '../query.js'
+import { value, type Db } from './db.js'
 
 /** What a search query may be: longer ones get a 400 that says so. */
 export const MAX_QUERY_LENGTH = 1000
 export const MAX_QUERY_TERMS = 32
-/** Matches ranked per query: the newest this many, by relevance (see search()). */
-const CANDIDATES = 2000
 
 /**
  * A person's query as an FTS5 expression. Never FTS5 syntax from the user: words and
@@ -36,10 +35,14 @@ export interface SearchOptions {
   match: string
   spaces?: ReadonlySet<string>
   limit: number
-  offset: number
-  /** Items dated after this wait, as on the timeline. */
-  horizon: number
+  /** Where the previous page ended (parseCursor); none for the first page. */
+  cursor?: SearchCursor
+  /** Items dated beyond a day from now wait, as on the timeline. */
+  now: number
 }
+
+/** Where a page of hits ends: a place in the ranked list, or the last key shown newest first. */
+export type SearchCursor = { offset: number } | { before: number }
 
 /** One hit, before the route makes its URL absolute. */
 export interface SearchRow {
@@ -57,68 +60,139 @@ export interface SearchRow {
 }
 
 /**
- * Full-text search over items and pages. Relevance (bm25, a title counting twice) orders the
- * newest CANDIDATES matches, the date breaking ties: a word found in every one of a million
- * items would otherwise rank them all (0.9 s); this stays under 25 ms.
+ * Matches bm25 may weigh for one query. bm25 counts every document that holds each word or
+ * phrase (for its rarity): 22 ms for a word in a million documents, 120 ms for such a phrase,
+ * however few hits are asked for. Counting up to this many first costs at most about 1 ms.
  */
-export function search(db: Db, options: SearchOptions): { rows: SearchRow[]; more: boolean } {
-  const { match, spaces, limit, offset, horizon } = options
+const RANK_BUDGET = 10_000
+
+/**
+ * Full-text search over items and pages: by relevance (bm25, a title counting twice; newer
+ * first among equals) when its words and phrases hold at most RANK_BUDGET matches in all,
+ * else newest first (the order documents reached this gateway: docs.key), a range read of the
+ * full-text index. Either way the cost does not grow with how common a word is.
+ */
+export function search(db: Db, options: SearchOptions): { rows: SearchRow[]; next?: SearchCursor } {
+  const { match, spaces, limit, now } = options
+  const cursor = options.cursor ?? (rankable(db, match) ? { offset: 0 } : { before: -1 })
   const within = spaces
-    ? `AND rowid IN (SELECT rowid FROM items WHERE space IN (${list(spaces)}) UNION ALL SELECT rowid FROM pages WHERE space IN (${list(spaces)}))`
+    ? `AND rowid IN (SELECT key FROM docs WHERE rowid IN (SELECT rowid FROM items WHERE space IN (${list(spaces)}) UNION ALL SELECT rowid FROM pages WHERE space IN (${list(spaces)})))`
     : ''
-  const candidates = db
+  const params = [match, ...(spaces ? [...spaces, ...spaces] : [])]
+  // Items held back (dated beyond the horizon) match too and are dropped: ask for that many more.
+  const held = Number(value(db, 'SELECT count(*) FROM items WHERE shown > ?', now))
+  const wanted = limit + 1 + held
+  // Snippets: in the newest-first read itself (a few µs a row); for a ranked page, of its rows
+  // alone once they are known (a snippet of every match, before sorting, would cost them all).
+  const found = (
+    'offset' in cursor
+      ? db
+          .prepare(
+            `SELECT rowid FROM search WHERE search MATCH ? ${within} ORDER BY bm25(search, 2.0, 1.0), rowid DESC LIMIT ? OFFSET ?`,
+          )
+          .raw()
+          .all(...params, wanted, cursor.offset)
+      : db
+          .prepare(
+            `SELECT rowid, ${SNIPPET} FROM search WHERE search MATCH ? ${within} AND rowid < ? ORDER BY rowid DESC LIMIT ?`,
+          )
+          .raw()
+          .all(...params, cursor.before < 0 ? Number.MAX_SAFE_INTEGER : cursor.before, wanted)
+  ) as Array<[number, string]>
+  if (!found.length) return { rows: [] }
+  const keys = found.map(([key]) => key)
+  const docs = documents(db, keys)
+  const horizon = horizonOf(now)
+  const visible = (key: number) => {
+    const doc = docs.get(key)
+    return doc !== undefined && (doc.kind === 'page' || doc.date <= horizon)
+  }
+  const shown: number[] = []
+  let used = 0
+  for (; used < keys.length && shown.length < limit; used++) {
+    if (visible(keys[used]!)) shown.push(keys[used]!)
+  }
+  const more = keys.slice(used).some(visible)
+  const snippets = new Map(
+    'offset' in cursor
+      ? (db
+          .prepare(
+            `SELECT rowid, ${SNIPPET} FROM search WHERE search MATCH ? AND rowid IN (SELECT value FROM json_each(?))`,
+          )
+          .raw()
+          .all(match, JSON.stringify(shown)) as Array<[number, string]>)
+      : found,
+  )
+  const rows = shown.map((key): SearchRow => {
+    const { date: _date, ...row } = docs.get(key)!
+    return { ...row, snippet: marked(snippets.get(key) ?? '') }
+  })
+  if (!more) return { rows }
+  const next = 'offset' in cursor ? { offset: cursor.offset + used } : { before: shown.at(-1)! }
+  return { rows, next }
+}
+
+// The text around the matches, the matches between \x01 and \x02 (marked() makes it HTML).
+const SNIPPET = "snippet(search, -1, char(1), char(2), '…', 16)"
+
+/** Whether bm25 can rank a query within RANK_BUDGET (each word and phrase counted apart). */
+function rankable(db: Db, match: string): boolean {
+  const count = db.prepare(
+    'SELECT count(*) FROM (SELECT 1 FROM search WHERE search MATCH ? LIMIT ?)',
+  )
+  let left = RANK_BUDGET
+  for (const term of match.match(/"[^"]*"\*?/g) ?? []) {
+    left -= Number((count.raw().get(term, left + 1) as [number])[0])
+    if (left < 0) return false
+  }
+  return true
+}
+
+/** What the route shows of each document, by key (date: an item's, for the horizon). */
+function documents(db: Db, keys: number[]) {
+  const rows = db
     .prepare(
-      `SELECT rowid, bm25(search, 2.0, 1.0) FROM search WHERE search MATCH ? ${within} ORDER BY rowid DESC LIMIT ${CANDIDATES}`,
+      `SELECT docs.key, docs.title, items.space, items.path, items.kind, items.date, items.data, items.ref, pages.space, pages.path
+       FROM docs LEFT JOIN items ON items.rowid = docs.rowid LEFT JOIN pages ON pages.rowid = docs.rowid
+       WHERE docs.key IN (SELECT value FROM json_each(?))`,
     )
     .raw()
-    .all(match, ...(spaces ? [...spaces, ...spaces] : [])) as Array<[number, number]>
-  if (!candidates.length) return { rows: [], more: false }
-  const ids = JSON.stringify(candidates.map(([rowid]) => rowid))
-  const items = new Map(
-    (
-      db
-        .prepare(
-          'SELECT rowid, space, path, kind, date, data, (SELECT title FROM docs WHERE docs.rowid = items.rowid), ref FROM items WHERE rowid IN (SELECT value FROM json_each(?))',
-        )
-        .raw()
-        .all(ids) as Array<[number, string, string, string, number, string, string | null, string]>
-    ).map((r) => [r[0], r]),
-  )
-  const pages = new Map(
-    (
-      db
-        .prepare(
-          'SELECT pages.rowid, space, path, docs.title FROM pages JOIN docs ON docs.rowid = pages.rowid WHERE pages.rowid IN (SELECT value FROM json_each(?))',
-        )
-        .raw()
-        .all(ids) as Array<[number, string, string, string | null]>
-    ).map((r) => [r[0], r]),
-  )
-  const ranked = candidates
-    .map(([rowid, score]) => ({ rowid, score, date: items.get(rowid)?.[4] ?? 0 }))
-    .filter(({ rowid, date }) => pages.has(rowid) || (items.has(rowid) && date <= horizon))
-    .sort((a, b) => a.score - b.score || b.date - a.date)
-  const shown = ranked.slice(offset, offset + limit)
-  const snippets = new Map(
-    db
-      .prepare(
-        `SELECT rowid, snippet(search, -1, char(1), char(2), '…', 16) FROM search WHERE search MATCH ? AND rowid IN (SELECT value FROM json_each(?))`,
-      )
-      .raw()
-      .all(match, JSON.stringify(shown.map((s) => s.rowid))) as Array<[number, string]>,
-  )
-  const rows = shown.map(({ rowid }): SearchRow => {
-    const snippet = marked(snippets.get(rowid) ?? '')
-    const item = items.get(rowid)
-    if (item) {
-      const [, space, path, kind, , data, title, ref] = item
+    .all(JSON.stringify(keys)) as Array<
+    [
+      number,
+      string | null,
+      string | null,
+      string,
+      string,
+      number,
+      string,
+      string,
+      string | null,
+      string,
+    ]
+  >
+  const docs = new Map<number, Omit<SearchRow, 'snippet'> & { date: number }>()
+  for (const [key, title, space, path, kind, date, data, ref, pageSpace, pagePath] of rows) {
+    if (space !== null) {
       const { url } = JSON.parse(data) as { url?: string }
-      return { space, path, kind, title, ...(url ? { url } : {}), ref, snippet }
+      docs.set(key, { space, path, kind, title, ...(url ? { url } : {}), ref, date })
+    } else if (pageSpace !== null) {
+      docs.set(key, { space: pageSpace, path: pagePath, kind: 'page', title, date: 0 })
     }
-    const [, space, path, title] = pages.get(rowid)!
-    return { space, path, kind: 'page', title, snippet }
-  })
-  return { rows, more: ranked.length > offset + limit }
+  }
+  return docs
+}
+
+/** A cursor as next_url carries it; throws with a reason for a 400. */
+export function parseCursor(text: string): SearchCursor {
+  const m = /^([ob])(\d{1,16})$/.exec(Buffer.from(text, 'base64url').toString())
+  if (!m) throw new Error('cursor: not a cursor from this search (use next_url)')
+  return m[1] === 'o' ? { offset: Number(m[2]) } : { before: Number(m[2]) }
+}
+
+export function formatCursor(cursor: SearchCursor): string {
+  const text = 'offset' in cursor ? `o${cursor.offset}` : `b${cursor.before}`
+  return Buffer.from(text).toString('base64url')
 }
 
 function list(values: ReadonlySet<string>): string {

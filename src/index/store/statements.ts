@@ -27,15 +27,21 @@ export class Statements {
   readonly #ahead: Statement
   readonly #newest: Statement
   readonly #pages = new Map<string, Statement>()
+  readonly #built: () => boolean
+  /** The greatest key given (docs.key), and a counter for keys of one millisecond. */
+  #maxKey: number
+  #seq = 0
 
-  constructor(db: Db) {
+  constructor(db: Db, built: () => boolean) {
     this.#db = db
+    this.#built = built
+    this.#maxKey = this.maxKey()
     this.#itemsOfFile = db.prepare(
       `SELECT ${ITEM_COLUMNS} FROM items JOIN docs ON docs.rowid = items.rowid WHERE space = ? AND path = ?`,
     )
     this.#countOfFile = db.prepare('SELECT count(*) FROM items WHERE space = ? AND path = ?').raw()
     this.#idTaken = db.prepare('SELECT 1 FROM items WHERE id = ?').raw()
-    this.#insertDoc = db.prepare('INSERT INTO docs (title, body) VALUES (?, ?)')
+    this.#insertDoc = db.prepare('INSERT INTO docs (key, title, body) VALUES (?, ?, ?)')
     this.#insertItem = db.prepare(
       'INSERT INTO items (rowid, id, space, path, kind, date, shown, ref, reply_ref, reply_file, arrived, data) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
     )
@@ -66,8 +72,34 @@ export class Statements {
     return this.#idTaken.get(id) !== undefined
   }
 
+  /** The greatest key of the index (after a first build renumbered its doubles). */
+  maxKey(): number {
+    return (this.#maxKey = Number(
+      (this.#db.prepare('SELECT max(key) FROM docs').raw().get() as [number | null])[0] ?? 0,
+    ))
+  }
+
+  /**
+   * A document's key: the order documents reached this gateway, which search reads newest
+   * first. A first build's documents reached it when they were written, as far as anyone can
+   * tell (`arrived`: their date, or a page's mtime), so they are keyed by that millisecond, with
+   * a counter for those of the same one (docs_key then proves them unique, DOCS_KEY_FIX moving
+   * the rare double); every later one comes after all of them.
+   */
+  #key(arrived: number): number {
+    const key = this.#built()
+      ? this.#maxKey + 1
+      : Math.max(0, Math.floor(arrived)) * 1024 + (this.#seq++ % 1024)
+    if (key > this.#maxKey) this.#maxKey = key
+    return key
+  }
+
+  #doc(title: string | null, body: string, arrived: number): number | bigint {
+    return this.#insertDoc.run(this.#key(arrived), title, body).lastInsertRowid
+  }
+
   insertItem(row: ReturnType<typeof toRow>, arrived: number, item: Item) {
-    const { lastInsertRowid } = this.#insertDoc.run(row.title, row.body)
+    const lastInsertRowid = this.#doc(row.title, row.body, arrived)
     this.#insertItem.run(
       lastInsertRowid,
       row.id,
@@ -98,15 +130,16 @@ export class Statements {
     this.#deleteDoc.run(rowid)
   }
 
-  setPage(space: string, path: string, page: PageText | null, known: boolean) {
+  /** A page's text for search (`mtimeMs`: when it was written, for a first build's order). */
+  setPage(space: string, path: string, page: PageText | null, known: boolean, mtimeMs: number) {
     const old = known ? (this.#pageOf.get(space, path) as [number] | undefined) : undefined
     if (old) {
       this.#deletePage.run(old[0])
       this.#deleteDoc.run(old[0])
     }
     if (!page) return
-    const { lastInsertRowid } = this.#insertDoc.run(page.title ?? null, page.text)
-    this.#insertPage.run(lastInsertRowid, space, path)
+    const rowid = this.#doc(page.title ?? null, page.text, Math.min(mtimeMs, Date.now()))
+    this.#insertPage.run(rowid, space, path)
   }
 
   /** Removes a space's items and pages; the ids of the items removed. */
@@ -148,7 +181,7 @@ export class Statements {
   /** Whether an item (by id) matches a full-text expression. */
   itemMatches(id: string, match: string): boolean {
     const sql =
-      'SELECT 1 FROM search WHERE search MATCH ? AND rowid = (SELECT rowid FROM items WHERE id = ?)'
+      'SELECT 1 FROM search WHERE search MATCH ? AND rowid = (SELECT key FROM docs WHERE rowid = (SELECT rowid FROM items WHERE id = ?))'
     return this.prepared(sql).raw().get(match, id) !== undefined
   }
 

@@ -5,7 +5,7 @@ import { value, type Db, type OpenedIndex } from './db.js'
 import { FileTable, type StoredFile } from './files.js'
 import { fromRow, sameRow, toRow, type PageText } from './rows.js'
 export type { PageText } from './rows.js'
-import { BUILT, INDEXES } from './schema.js'
+import { BUILT, DOCS_KEY_FIX, INDEXES } from './schema.js'
 import { search, type SearchOptions } from './search.js'
 import { Statements } from './statements.js'
 import { Threads } from './threads.js'
@@ -51,7 +51,7 @@ export class Store extends EventEmitter<{ change: [StoreChange] }> {
     this.db = opened.db
     this.file = opened.file
     this.#built = opened.built
-    this.#sql = new Statements(this.db)
+    this.#sql = new Statements(this.db, () => this.#built)
     this.files = new FileTable(this.db)
     this.threads = new Threads(this.db, this.#sql, () => this.#built)
     for (const [space, count] of this.db
@@ -120,7 +120,8 @@ export class Store extends EventEmitter<{ change: [StoreChange] }> {
         change.removed.push(row.id)
       }
       this.#counts.set(space, (this.#counts.get(space) ?? 0) + added - change.removed.length)
-      if (update.page !== undefined) this.#sql.setPage(space, path, update.page, known)
+      if (update.page !== undefined)
+        this.#sql.setPage(space, path, update.page, known, update.record?.mtimeMs ?? now)
       if (update.record === null) this.files.delete(space, path)
       else if (update.record) this.files.set(space, path, update.record)
       if (change.upserted.length || change.removed.length) {
@@ -160,8 +161,11 @@ export class Store extends EventEmitter<{ change: [StoreChange] }> {
   }
 
   /** Full-text search over items and pages (store/search.ts). */
-  search(options: Omit<SearchOptions, 'horizon'>) {
-    return search(this.db, { ...options, horizon: horizonOf(Date.now()) })
+  search(options: Omit<SearchOptions, 'now'>) {
+    // The full-text index is made when a first build is over: nothing to find before, and no
+    // index to count held-back items with.
+    if (!this.#built) return { rows: [] }
+    return search(this.db, { ...options, now: Date.now() })
   }
 
   /** How many items of a query arrived after a time (ms): the unread ones. */
@@ -203,7 +207,13 @@ export class Store extends EventEmitter<{ change: [StoreChange] }> {
       for (const statement of INDEXES) {
         await new Promise((resolve) => setImmediate(resolve))
         if (!this.db.open) return
-        this.db.exec(statement)
+        try {
+          this.db.exec(statement)
+        } catch (error) {
+          if (statement !== INDEXES[0] || !/UNIQUE/.test(String(error))) throw error
+          this.db.exec(DOCS_KEY_FIX)
+          this.db.exec(statement)
+        }
       }
       // Ids claimed twice while there was no index to ask: the first file's item wins.
       const doubles = this.db
@@ -219,6 +229,7 @@ export class Store extends EventEmitter<{ change: [StoreChange] }> {
           .run(BUILT, new Date().toISOString())
       })
       this.#built = true
+      this.#sql.maxKey()
       this.#newest.clear()
       this.#version++
     })()
