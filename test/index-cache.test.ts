@@ -339,6 +339,11 @@ describe('search order', () => {
         day(30),
       ),
       'status/ahead.json': status('quasar clock from a year ahead', day(400)),
+      // A phrase late in the text, where a window of FTS5's 16 tokens ended inside it.
+      'status/train.json': status(
+        'night bread the chain frost chisel river light garden a sawdust coffee kite paper wax train station tomato night bread the chain frost chisel river',
+        day(2),
+      ),
     })
     const config = join(home, 'config.json')
     await writeFile(config, JSON.stringify({ spaces: { pal: { path: root } } }))
@@ -384,6 +389,13 @@ describe('search order', () => {
     // Held back (dated a year ahead), in either order.
     expect(found.some((h) => h.path === 'status/ahead.json')).toBe(false)
     expect((await all('quasar')).some((h) => h.path === 'status/ahead.json')).toBe(false)
+  })
+
+  it('shows the whole phrase in a snippet, however far into the text', async () => {
+    const hits = (await getJson(port, '/api/search?q=%22train%20station%22')).body.hits as any[]
+    expect(hits.map((h) => h.snippet)).toEqual([
+      '…light garden a sawdust coffee kite paper wax <mark>train station</mark> tomato night bread the chain frost chisel river',
+    ])
   })
 
   it('still finds only documents with every word when one of them is that common', async () => {

@@ -1,5 +1,5 @@
-import { horizonOf } from '../query.js'
-import { value, type Db } from './db.js'
+import type { Db } from './db.js'
+import { SNIPPET, snippetHtml } from './snippet.js'
 
 /** What a search query may be: longer ones get a 400 that says so. */
 export const MAX_QUERY_LENGTH = 1000
@@ -69,8 +69,9 @@ const RANK_BUDGET = 10_000
 /**
  * Full-text search over items and pages: by relevance (bm25, a title counting twice; newer
  * first among equals) when its words and phrases hold at most RANK_BUDGET matches in all,
- * else newest first (the order documents reached this gateway: docs.key), a range read of the
- * full-text index. Either way the cost does not grow with how common a word is.
+ * else newest first (the order documents reached this gateway: docs.key), a read of the
+ * full-text index backwards. Either way a first page costs about the same however common a word
+ * is; a page further on reads past the ones before it (FTS5 does not seek to a rowid bound).
  */
 export function search(db: Db, options: SearchOptions): { rows: SearchRow[]; next?: SearchCursor } {
   const { match, spaces, limit, now } = options
@@ -78,41 +79,30 @@ export function search(db: Db, options: SearchOptions): { rows: SearchRow[]; nex
   const within = spaces
     ? `AND rowid IN (SELECT key FROM docs WHERE rowid IN (SELECT rowid FROM items WHERE space IN (${list(spaces)}) UNION ALL SELECT rowid FROM pages WHERE space IN (${list(spaces)})))`
     : ''
-  const params = [match, ...(spaces ? [...spaces, ...spaces] : [])]
-  // Items held back (dated beyond the horizon) match too and are dropped: ask for that many more.
-  const held = Number(value(db, 'SELECT count(*) FROM items WHERE shown > ?', now))
-  const wanted = limit + 1 + held
+  // Items held back (dated beyond the horizon) are left out, as on the timeline: they are few,
+  // and on an index.
+  const ahead =
+    'AND rowid NOT IN (SELECT key FROM docs WHERE rowid IN (SELECT rowid FROM items WHERE shown > ?))'
+  const params = [match, ...(spaces ? [...spaces, ...spaces] : []), now]
   // Snippets: in the newest-first read itself (a few µs a row); for a ranked page, of its rows
   // alone once they are known (a snippet of every match, before sorting, would cost them all).
   const found = (
     'offset' in cursor
       ? db
           .prepare(
-            `SELECT rowid FROM search WHERE search MATCH ? ${within} ORDER BY bm25(search, 2.0, 1.0), rowid DESC LIMIT ? OFFSET ?`,
+            `SELECT rowid FROM search WHERE search MATCH ? ${within} ${ahead} ORDER BY bm25(search, 2.0, 1.0), rowid DESC LIMIT ? OFFSET ?`,
           )
           .raw()
-          .all(...params, wanted, cursor.offset)
+          .all(...params, limit + 1, cursor.offset)
       : db
           .prepare(
-            `SELECT rowid, ${SNIPPET} FROM search WHERE search MATCH ? ${within} AND rowid < ? ORDER BY rowid DESC LIMIT ?`,
+            `SELECT rowid, ${SNIPPET} FROM search WHERE search MATCH ? ${within} ${ahead} AND rowid < ? ORDER BY rowid DESC LIMIT ?`,
           )
           .raw()
-          .all(...params, cursor.before < 0 ? Number.MAX_SAFE_INTEGER : cursor.before, wanted)
+          .all(...params, cursor.before < 0 ? Number.MAX_SAFE_INTEGER : cursor.before, limit + 1)
   ) as Array<[number, string]>
-  if (!found.length) return { rows: [] }
-  const keys = found.map(([key]) => key)
-  const docs = documents(db, keys)
-  const horizon = horizonOf(now)
-  const visible = (key: number) => {
-    const doc = docs.get(key)
-    return doc !== undefined && (doc.kind === 'page' || doc.date <= horizon)
-  }
-  const shown: number[] = []
-  let used = 0
-  for (; used < keys.length && shown.length < limit; used++) {
-    if (visible(keys[used]!)) shown.push(keys[used]!)
-  }
-  const more = keys.slice(used).some(visible)
+  const shown = found.slice(0, limit).map(([key]) => key)
+  const docs = documents(db, shown)
   const snippets = new Map(
     'offset' in cursor
       ? (db
@@ -123,17 +113,14 @@ export function search(db: Db, options: SearchOptions): { rows: SearchRow[]; nex
           .all(match, JSON.stringify(shown)) as Array<[number, string]>)
       : found,
   )
-  const rows = shown.map((key): SearchRow => {
-    const { date: _date, ...row } = docs.get(key)!
-    return { ...row, snippet: marked(snippets.get(key) ?? '') }
+  const rows = shown.flatMap((key): SearchRow[] => {
+    const doc = docs.get(key)
+    return doc ? [{ ...doc, snippet: snippetHtml(snippets.get(key) ?? '') }] : []
   })
-  if (!more) return { rows }
-  const next = 'offset' in cursor ? { offset: cursor.offset + used } : { before: shown.at(-1)! }
+  if (found.length <= limit) return { rows }
+  const next = 'offset' in cursor ? { offset: cursor.offset + limit } : { before: shown.at(-1)! }
   return { rows, next }
 }
-
-// The text around the matches, the matches between \x01 and \x02 (marked() makes it HTML).
-const SNIPPET = "snippet(search, -1, char(1), char(2), '…', 16)"
 
 /** Whether bm25 can rank a query within RANK_BUDGET (each word and phrase counted apart). */
 function rankable(db: Db, match: string): boolean {
@@ -148,36 +135,25 @@ function rankable(db: Db, match: string): boolean {
   return true
 }
 
-/** What the route shows of each document, by key (date: an item's, for the horizon). */
+/** What the route shows of each document, by key. */
 function documents(db: Db, keys: number[]) {
   const rows = db
     .prepare(
-      `SELECT docs.key, docs.title, items.space, items.path, items.kind, items.date, items.data, items.ref, pages.space, pages.path
+      `SELECT docs.key, docs.title, items.space, items.path, items.kind, items.data, items.ref, pages.space, pages.path
        FROM docs LEFT JOIN items ON items.rowid = docs.rowid LEFT JOIN pages ON pages.rowid = docs.rowid
        WHERE docs.key IN (SELECT value FROM json_each(?))`,
     )
     .raw()
     .all(JSON.stringify(keys)) as Array<
-    [
-      number,
-      string | null,
-      string | null,
-      string,
-      string,
-      number,
-      string,
-      string,
-      string | null,
-      string,
-    ]
+    [number, string | null, string | null, string, string, string, string, string | null, string]
   >
-  const docs = new Map<number, Omit<SearchRow, 'snippet'> & { date: number }>()
-  for (const [key, title, space, path, kind, date, data, ref, pageSpace, pagePath] of rows) {
+  const docs = new Map<number, Omit<SearchRow, 'snippet'>>()
+  for (const [key, title, space, path, kind, data, ref, pageSpace, pagePath] of rows) {
     if (space !== null) {
       const { url } = JSON.parse(data) as { url?: string }
-      docs.set(key, { space, path, kind, title, ...(url ? { url } : {}), ref, date })
+      docs.set(key, { space, path, kind, title, ...(url ? { url } : {}), ref })
     } else if (pageSpace !== null) {
-      docs.set(key, { space: pageSpace, path: pagePath, kind: 'page', title, date: 0 })
+      docs.set(key, { space: pageSpace, path: pagePath, kind: 'page', title })
     }
   }
   return docs
@@ -197,20 +173,4 @@ export function formatCursor(cursor: SearchCursor): string {
 
 function list(values: ReadonlySet<string>): string {
   return [...values].map(() => '?').join(',')
-}
-
-const ESCAPES: Record<string, string> = {
-  '&': '&amp;',
-  '<': '&lt;',
-  '>': '&gt;',
-  '"': '&quot;',
-  "'": '&#39;',
-}
-
-/** The snippet as HTML: everything escaped, then the matches (between \x01 and \x02) marked. */
-function marked(snippet: string): string {
-  return snippet
-    .replace(/[&<>"']/g, (c) => ESCAPES[c]!)
-    .replace(/\x01/g, '<mark>')
-    .replace(/\x02/g, '</mark>')
 }
