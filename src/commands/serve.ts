@@ -13,6 +13,7 @@ import { TimelineIndex } from '../index/index.js'
 import { IndexBusy } from '../index/store/db.js'
 import { indexLimits } from '../index/indexer/limits.js'
 import { reportIndexing } from './progress.js'
+import { collectGarbage } from '../memory.js'
 import { configVersion, watchConfig } from '../config/watch.js'
 import { isLoopbackAddress } from '../http/server/request.js'
 import { configWarnings, meSpaces } from '../config/me.js'
@@ -98,6 +99,8 @@ export async function serve(options: ServeOptions): Promise<number> {
   )
   for (const warning of configWarnings(config)) process.stderr.write(`Warning: ${warning}\n`)
   reportIndexing(index)
+  // The garbage of the first scan, which an idle gateway would keep for as long as it runs.
+  void index.ready().then(() => setTimeout(collectGarbage, 1000).unref())
   // Follow and unfollow take effect at once: the spaces come from the file, the port and host
   // stay what this process listens on.
   const state = running.state

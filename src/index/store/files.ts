@@ -24,6 +24,7 @@ export class FileTable {
   readonly #has
   readonly #version
   readonly #set
+  readonly #add
   readonly #delete
   readonly #setProblem
   readonly #clearProblem
@@ -43,6 +44,9 @@ export class FileTable {
       .raw()
     this.#set = db.prepare(
       'INSERT OR REPLACE INTO files (space, path, size, mtime, ino, problem, facts) VALUES (?, ?, ?, ?, ?, ?, ?)',
+    )
+    this.#add = db.prepare(
+      'INSERT INTO files (space, path, size, mtime, ino, problem, facts) VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (space, path) DO NOTHING',
     )
     this.#delete = db.prepare('DELETE FROM files WHERE space = ? AND path = ?')
     this.#setProblem = db.prepare(
@@ -79,8 +83,15 @@ export class FileTable {
   }
 
   set(space: string, path: string, file: StoredFile) {
-    const facts = file.facts && Object.keys(file.facts).length ? JSON.stringify(file.facts) : null
-    this.#set.run(space, path, file.size, file.mtimeMs, file.ino, file.problem ?? null, facts)
+    this.#set.run(...row(space, path, file))
+  }
+
+  /**
+   * Records a file the index has no record of, and says whether it had none: a first build's
+   * files, nearly all new, are looked up and recorded in one statement, not two.
+   */
+  add(space: string, path: string, file: StoredFile): boolean {
+    return this.#add.run(...row(space, path, file)).changes === 1
   }
 
   delete(space: string, path: string) {
@@ -133,4 +144,9 @@ export class FileTable {
   dropSpace(space: string) {
     this.#drop.run(space)
   }
+}
+
+function row(space: string, path: string, file: StoredFile) {
+  const facts = file.facts && Object.keys(file.facts).length ? JSON.stringify(file.facts) : null
+  return [space, path, file.size, file.mtimeMs, file.ino, file.problem ?? null, facts] as const
 }

@@ -88,8 +88,10 @@ export class Store extends EventEmitter<{ change: [StoreChange] }> {
     return this.bulk(() => {
       const change: StoreChange = { upserted: [], removed: [] }
       // A file the index has no record of brings nothing yet: no need to look (a new index has
-      // no indexes to look with until its first build is over).
-      const known = this.files.has(space, path)
+      // no indexes to look with until its first build is over). A new record is made at once.
+      const known = update.record
+        ? !this.files.add(space, path, update.record)
+        : this.files.has(space, path)
       const old = known ? this.#sql.itemsOfFile(space, path) : []
       const before = new Map(old.map((row) => [row.id, row]))
       const kept = new Set<string>()
@@ -123,7 +125,7 @@ export class Store extends EventEmitter<{ change: [StoreChange] }> {
       if (update.page !== undefined)
         this.#sql.setPage(space, path, update.page, known, update.record?.mtimeMs ?? now)
       if (update.record === null) this.files.delete(space, path)
-      else if (update.record) this.files.set(space, path, update.record)
+      else if (update.record && known) this.files.set(space, path, update.record)
       if (change.upserted.length || change.removed.length) {
         this.#version++
         if (!update.quiet) this.emit('change', change)
