@@ -345,8 +345,16 @@ describe('search order', () => {
         day(2),
       ),
     })
+    // Another space, with one clock among the 10,051 of pal's, and a page.
+    await writeFiles(join(home, 'bo'), {
+      'status/old.json': status('a clock from bo', day(-300)),
+      'notes.txt': 'the clock tower notes of bo',
+    })
     const config = join(home, 'config.json')
-    await writeFile(config, JSON.stringify({ spaces: { pal: { path: root } } }))
+    await writeFile(
+      config,
+      JSON.stringify({ spaces: { pal: { path: root }, bo: { path: join(home, 'bo') } } }),
+    )
     const server = await serveCli(['--config', config, '--cache-dir', join(home, 'cache')], {
       HOME: home,
     })
@@ -374,7 +382,7 @@ describe('search order', () => {
   })
 
   it('gives a word in more documents than it can rank newest first, every one once, page by page', async () => {
-    const first = (await getJson(port, '/api/search?q=clock&limit=5')).body
+    const first = (await getJson(port, '/api/search?q=clock&limit=5&space=pal')).body
     expect(first.hits.map((h: any) => h.snippet)).toEqual([
       expect.stringContaining('Then a quasar, once, and the <mark>clock</mark>'),
       '<mark>clock</mark> tick 0',
@@ -382,7 +390,7 @@ describe('search order', () => {
       '<mark>clock</mark> tick 2',
       '<mark>clock</mark> tick 3',
     ])
-    const found = await all('clock', 100)
+    const found = (await all('clock', 100)).filter((h) => h.space === 'pal')
     expect(found).toHaveLength(10_051)
     const ticks = found.slice(1).map((h) => Number(/tick (\d+)/.exec(h.snippet)![1]))
     expect(ticks).toEqual(ticks.map((_, i) => i))
@@ -396,6 +404,34 @@ describe('search order', () => {
     expect(hits.map((h) => h.snippet)).toEqual([
       '…light garden a sawdust coffee kite paper wax <mark>train station</mark> tomato night bread the chain frost chisel river',
     ])
+  })
+
+  it('keeps the hits of the spaces asked for, in either order', async () => {
+    const bo = await all('clock')
+    expect(
+      bo
+        .filter((h) => h.space === 'bo')
+        .map((h) => h.path)
+        .sort(),
+    ).toEqual(['notes.txt', 'status/old.json'])
+    const only = async (q: string, space: string) =>
+      (await getJson(port, `/api/search?q=${q}&space=${space}&limit=100`)).body
+    // Newest first (clock is too common to rank): bo's two, though pal's are all newer.
+    expect((await only('clock', 'bo')).hits.map((h: any) => h.path)).toEqual([
+      'notes.txt',
+      'status/old.json',
+    ])
+    expect((await only('clock', 'bo')).next_url).toBeUndefined()
+    // Ranked (tower is rare).
+    expect((await only('tower', 'bo')).hits.map((h: any) => h.path)).toEqual(['notes.txt'])
+    expect((await only('tower', 'pal')).hits).toEqual([])
+    const pal = await only('clock', 'pal')
+    expect(pal.hits).toHaveLength(100)
+    expect(pal.hits.every((h: any) => h.space === 'pal')).toBe(true)
+    expect((await only('clock', 'pal,bo')).hits).toHaveLength(100)
+    // The space's token is no word a query can find.
+    expect((await only('s626f', 'bo')).hits).toEqual([])
+    expect((await getJson(port, '/api/search?q=s626f')).body.hits).toEqual([])
   })
 
   it('still finds only documents with every word when one of them is that common', async () => {

@@ -114,7 +114,9 @@ export class SpaceFacts {
     if (source === 'home') this.#home = result.home
     this.#apply(facts)
     let { items, problem } = result
-    const room = max - (this.store.countOf(this.space) - this.store.countOf(this.space, path))
+    // The file's own items count again only when the space is near its limit (a lookup a file).
+    let room = max - this.store.countOf(this.space)
+    if (items.length > room) room += this.store.countOf(this.space, path)
     if (items.length > room) {
       const kept = Math.max(0, room)
       problem = `${kept} of its ${items.length} items are in the timeline: the space reached limits.maxItemsPerSpace (${max})`

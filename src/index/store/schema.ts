@@ -25,7 +25,9 @@ CREATE TABLE docs (
   rowid INTEGER PRIMARY KEY,
   key INTEGER NOT NULL,
   title TEXT,
-  body TEXT NOT NULL
+  body TEXT NOT NULL,
+  -- The space, as one token for the full-text index (spaceToken): search's space= filter.
+  within TEXT NOT NULL
 );
 CREATE TABLE items (
   rowid INTEGER PRIMARY KEY,
@@ -61,7 +63,7 @@ CREATE TABLE pages (
   path TEXT NOT NULL
 );
 CREATE VIRTUAL TABLE search USING fts5(
-  title, body,
+  title, body, within,
   content='docs', content_rowid='key',
   tokenize='unicode61 remove_diacritics 2'
 );
@@ -86,10 +88,10 @@ export const INDEXES = [
   // In one go: no document may land between the rebuild and the triggers that keep it whole.
   `INSERT INTO search(search) VALUES ('rebuild');
   CREATE TRIGGER IF NOT EXISTS docs_insert AFTER INSERT ON docs BEGIN
-    INSERT INTO search(rowid, title, body) VALUES (new.key, new.title, new.body);
+    INSERT INTO search(rowid, title, body, within) VALUES (new.key, new.title, new.body, new.within);
   END;
   CREATE TRIGGER IF NOT EXISTS docs_delete AFTER DELETE ON docs BEGIN
-    INSERT INTO search(search, rowid, title, body) VALUES ('delete', old.key, old.title, old.body);
+    INSERT INTO search(search, rowid, title, body, within) VALUES ('delete', old.key, old.title, old.body, old.within);
   END;`,
 ]
 

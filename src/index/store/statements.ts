@@ -3,6 +3,7 @@ import { shownAt, type Query } from '../query.js'
 import type Database from 'libsql'
 import type { Db } from './db.js'
 import { filtersOf } from './filters.js'
+import { spaceToken } from './search.js'
 import { ITEM_COLUMNS, type ItemRow, type PageText, type toRow } from './rows.js'
 
 type Statement = Database.Statement<unknown[]>
@@ -41,7 +42,7 @@ export class Statements {
     )
     this.#countOfFile = db.prepare('SELECT count(*) FROM items WHERE space = ? AND path = ?').raw()
     this.#idTaken = db.prepare('SELECT 1 FROM items WHERE id = ?').raw()
-    this.#insertDoc = db.prepare('INSERT INTO docs (key, title, body) VALUES (?, ?, ?)')
+    this.#insertDoc = db.prepare('INSERT INTO docs (key, title, body, within) VALUES (?, ?, ?, ?)')
     this.#insertItem = db.prepare(
       'INSERT INTO items (rowid, id, space, path, kind, date, shown, ref, reply_ref, reply_file, arrived, data) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
     )
@@ -94,12 +95,13 @@ export class Statements {
     return key
   }
 
-  #doc(title: string | null, body: string, arrived: number): number | bigint {
-    return this.#insertDoc.run(this.#key(arrived), title, body).lastInsertRowid
+  #doc(space: string, title: string | null, body: string, arrived: number): number | bigint {
+    const key = this.#key(arrived)
+    return this.#insertDoc.run(key, title, body, spaceToken(space)).lastInsertRowid
   }
 
   insertItem(row: ReturnType<typeof toRow>, arrived: number, item: Item) {
-    const lastInsertRowid = this.#doc(row.title, row.body, arrived)
+    const lastInsertRowid = this.#doc(row.space, row.title, row.body, arrived)
     this.#insertItem.run(
       lastInsertRowid,
       row.id,
@@ -138,7 +140,7 @@ export class Statements {
       this.#deleteDoc.run(old[0])
     }
     if (!page) return
-    const rowid = this.#doc(page.title ?? null, page.text, Math.min(mtimeMs, Date.now()))
+    const rowid = this.#doc(space, page.title ?? null, page.text, Math.min(mtimeMs, Date.now()))
     this.#insertPage.run(rowid, space, path)
   }
 
