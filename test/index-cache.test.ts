@@ -399,6 +399,25 @@ describe('search order', () => {
     expect((await all('quasar')).some((h) => h.path === 'status/ahead.json')).toBe(false)
   })
 
+  it('never lets a cursor make it rank a word too common to rank', async () => {
+    const cursor = (text: string) => Buffer.from(text).toString('base64url')
+    const kind = (body: any) =>
+      Buffer.from(new URL(body.next_url).searchParams.get('cursor')!, 'base64url').toString()[0]
+    const first = (await getJson(port, '/api/search?q=clock&space=pal')).body
+    expect(kind(first)).toBe('b')
+    // A ranked cursor, crafted: the first page again, newest first.
+    const crafted = (await getJson(port, `/api/search?q=clock&space=pal&cursor=${cursor('o20')}`))
+      .body
+    expect(crafted.hits).toEqual(first.hits)
+    expect(kind(crafted)).toBe('b')
+    // Where ranking is cheap, a ranked cursor is followed.
+    expect(kind((await getJson(port, '/api/search?q=tick&space=pal&limit=1')).body)).toBe('b')
+    const rare = (await getJson(port, `/api/search?q=quasar&limit=1`)).body
+    expect(kind(rare)).toBe('o')
+    const second = (await getJson(port, `/api/search?q=quasar&limit=1&cursor=${cursor('o1')}`)).body
+    expect(second.hits.map((h: any) => h.path)).toEqual(['status/long.json'])
+  })
+
   it('shows the whole phrase in a snippet, however far into the text', async () => {
     const hits = (await getJson(port, '/api/search?q=%22train%20station%22')).body.hits as any[]
     expect(hits.map((h) => h.snippet)).toEqual([

@@ -89,7 +89,15 @@ export function search(db: Db, options: SearchOptions): { rows: SearchRow[]; nex
   const within = spaces
     ? `${match} AND {within} : (${[...spaces].map((space) => `"${spaceToken(space)}"`).join(' OR ')})`
     : match
-  const cursor = options.cursor ?? (rankable(db, within) ? { offset: 0 } : { before: -1 })
+  // A cursor may not make bm25 rank what it cannot afford to (a crafted one, or a query whose
+  // words became more common since its first page): that goes on newest first, from the top.
+  const ranked = rankable(db, within)
+  const cursor =
+    options.cursor && (ranked || !('offset' in options.cursor))
+      ? options.cursor
+      : ranked
+        ? { offset: 0 }
+        : { before: -1 }
   // Items held back (dated beyond the horizon) are left out, as on the timeline: they are few,
   // and on an index.
   const ahead =
