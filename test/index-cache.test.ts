@@ -448,6 +448,10 @@ describe('search order', () => {
     expect(pal.hits).toHaveLength(100)
     expect(pal.hits.every((h: any) => h.space === 'pal')).toBe(true)
     expect((await only('clock', 'pal,bo')).hits).toHaveLength(100)
+    // The page says which order it is in.
+    const newest = /too many documents to rank by relevance: newest first/
+    expect((await get(port, '/search?q=clock')).text).toMatch(newest)
+    expect((await get(port, '/search?q=quasar')).text).not.toMatch(newest)
     // The space's token is no word a query can find.
     expect((await only('s626f', 'bo')).hits).toEqual([])
     expect((await getJson(port, '/api/search?q=s626f')).body.hits).toEqual([])

@@ -45,7 +45,7 @@ export function searchRoutes(state: GatewayState) {
 
   function run(c: Context, query: ReturnType<typeof read>) {
     const origin = originOf(c)
-    const { rows, next: after } = state.index.store.search(query)
+    const { rows, next: after, order } = state.index.store.search(query)
     const hits = rows.map(({ url, ref, ...row }) => ({
       space: row.space,
       path: row.path,
@@ -58,7 +58,7 @@ export function searchRoutes(state: GatewayState) {
     if (query.spaces) next.set('space', [...query.spaces].join(','))
     if (query.limit !== DEFAULT_LIMIT) next.set('limit', String(query.limit))
     if (after) next.set('cursor', formatCursor(after))
-    return { hits, next: after ? next.toString() : undefined }
+    return { hits, next: after ? next.toString() : undefined, order }
   }
 
   return {
@@ -104,6 +104,7 @@ export function searchRoutes(state: GatewayState) {
         problem,
         hits: result?.hits ?? [],
         searched: result !== undefined,
+        newest: result?.order === 'newest' && result.hits.length > 0,
         indexing: !state.index.store.built,
         more: result?.next ? `/search?${result.next}` : undefined,
         notifications: unreadNotifications(state),

@@ -54,6 +54,13 @@ export interface SearchOptions {
 /** Where a page of hits ends: a place in the ranked list, or the last key shown newest first. */
 export type SearchCursor = { offset: number } | { before: number }
 
+export interface SearchResult {
+  rows: SearchRow[]
+  next?: SearchCursor
+  /** How the hits are ordered: newest first when the words are too common to rank. */
+  order: 'relevance' | 'newest'
+}
+
 /** One hit, before the route makes its URL absolute. */
 export interface SearchRow {
   space: string
@@ -83,7 +90,7 @@ const RANK_BUDGET = 10_000
  * full-text index backwards. Either way a first page costs about the same however common a word
  * is; a page further on reads past the ones before it (FTS5 does not seek to a rowid bound).
  */
-export function search(db: Db, options: SearchOptions): { rows: SearchRow[]; next?: SearchCursor } {
+export function search(db: Db, options: SearchOptions): SearchResult {
   const { match, spaces, limit, now } = options
   // A space= filter: one more term, of the `within` column.
   const within = spaces
@@ -136,9 +143,10 @@ export function search(db: Db, options: SearchOptions): { rows: SearchRow[]; nex
     const doc = docs.get(key)
     return doc ? [{ ...doc, snippet: snippetHtml(snippets.get(key) ?? '') }] : []
   })
-  if (found.length <= limit) return { rows }
+  const order = 'offset' in cursor ? 'relevance' : 'newest'
+  if (found.length <= limit) return { rows, order }
   const next = 'offset' in cursor ? { offset: cursor.offset + limit } : { before: shown.at(-1)! }
-  return { rows, next }
+  return { rows, next, order }
 }
 
 /** Whether bm25 can rank a query within RANK_BUDGET (each word and phrase counted apart). */

@@ -165,7 +165,7 @@ export class Store extends EventEmitter<{ change: [StoreChange] }> {
   /** Full-text search over items and pages (store/search.ts). */
   search(options: Omit<SearchOptions, 'now'>) {
     // The full-text index is made once a first build is over: nothing to find before.
-    if (!this.#built) return { rows: [] }
+    if (!this.#built) return { rows: [], order: 'relevance' as const }
     return search(this.db, { ...options, now: Date.now() })
   }
 
