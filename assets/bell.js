@@ -1,10 +1,10 @@
 // The bell of every gateway page: its count of unread replies and mentions stays current
-// through /events. A live timeline page already listens, and hands the count over; other pages
-// open a stream of their own (of notifications only).
+// through /events. A live timeline page and the home page's list of spaces already listen, and
+// hand the count over; other pages open a stream of their own (of notifications only).
 ;(() => {
   const bell = document.querySelector('.bell')
   if (!bell) return
-  if (!document.querySelector('.timeline[data-live="on"]') && window.EventSource) {
+  if (!document.querySelector('.timeline[data-live="on"], .spaces') && window.EventSource) {
     const events = new EventSource('/events?to=me')
     events.addEventListener('unread', (e) => showUnread(JSON.parse(e.data).notifications))
   }

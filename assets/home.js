@@ -70,6 +70,10 @@
   const events = new EventSource('/events')
   for (const type of ['item', 'remove', 'space', 'reset']) events.addEventListener(type, refresh)
   events.addEventListener('open', () => (spaces.dataset.connected = 'open'))
+  // The bell's count comes on this stream too: the bell opens none of its own here.
+  events.addEventListener('unread', (e) =>
+    window.syncwebShowUnread?.(JSON.parse(e.data).notifications),
+  )
   // Relative times age while the page is open.
   setInterval(refresh, 60_000)
 })()

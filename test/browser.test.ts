@@ -578,4 +578,30 @@ describe.skipIf(!hasChromium)('conversations in a real browser, as the user (me)
     expect(errors).toEqual([])
     await page.close()
   })
+
+  it('keeps one live stream on the home page, which also counts the bell', async () => {
+    const streams: string[] = []
+    const page = await browser.newPage({ viewport: { width: 1000, height: 900 } })
+    page.on('request', (r) => new URL(r.url()).pathname === '/events' && streams.push(r.url()))
+    await page.goto(`http://localhost:${port}/`)
+    await page.waitForFunction(
+      () => document.querySelector('.spaces')?.getAttribute('data-connected') === 'open',
+      undefined,
+      WAIT,
+    )
+    const before = await bellCount(page)
+    await writeFile(
+      join(root, 'cat/status/c2.json'),
+      JSON.stringify({
+        id: 'cat-2',
+        text: 'Hello @ada, from the home page test.',
+        date: new Date().toISOString(),
+      }),
+    )
+    await expect.poll(() => bellCount(page), WAIT).toBe(before + 1)
+    // A browser opens at most six connections to one host: two streams a tab made three tabs
+    // of the home page hold them all.
+    expect(streams).toHaveLength(1)
+    await page.close()
+  })
 })
