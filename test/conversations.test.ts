@@ -219,6 +219,22 @@ describe('notifications', () => {
     expect(page.text).toContain('Congratulations')
   })
 
+  it('shows no filter chips when there is no friend to filter by', async () => {
+    const home = await tempDir()
+    await writeFiles(join(home, 'ada'), {
+      'status/a.json': JSON.stringify({ text: 'Only me here', date: '2026-05-01T10:00:00Z' }),
+    })
+    const alone = await startGateway([{ name: 'ada', root: join(home, 'ada') }], { me: 'ada' })
+    await alone.state.index.ready()
+    const page = (await get(alone.port, '/notifications', { Accept: 'text/html' })).text
+    expect(page).toContain('<h1>Notifications</h1>')
+    expect(page).not.toContain('class="filters"')
+    // The timeline still has its own space to filter by.
+    const timeline = (await get(alone.port, '/timeline', { Accept: 'text/html' })).text
+    expect(timeline).toContain('>@ada</a>')
+    await alone.close()
+  })
+
   it('refuses ?to=anyone-else and ?to=me without a "me", saying why', async () => {
     const res = await getJson(port, '/timeline.json?to=bob')
     expect(res.status).toBe(400)
