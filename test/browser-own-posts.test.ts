@@ -175,6 +175,27 @@ describe.skipIf(!hasChromium)('your own posts in a real browser', () => {
     await page.close()
   })
 
+  it('attaches an image to a reply in a conversation', async () => {
+    const page = await open('/timeline?thread=bob-1')
+    await page.setInputFiles('#compose input[type="file"]', {
+      name: 'sunset.png',
+      mimeType: 'image/png',
+      buffer: SUNSET,
+    })
+    await page.fill('#compose textarea', 'A sunset for you')
+    await page.getByRole('button', { name: 'Reply', exact: true }).click()
+    await expect.poll(() => page.locator('.compose-status').textContent()).toContain('Posted')
+    const reply = page.locator('.item', { hasText: 'A sunset for you' })
+    await expect.poll(() => reply.count(), { timeout: 10_000 }).toBe(1)
+    await expect
+      .poll(() =>
+        reply.locator('img.item-image').evaluate((img) => (img as HTMLImageElement).naturalWidth),
+      )
+      .toBeGreaterThan(1)
+    expect(await reply.getAttribute('class')).toContain('depth-1')
+    await page.close()
+  })
+
   it('shows every line of a long post without JavaScript', async () => {
     const context = await browser.newContext({ javaScriptEnabled: false })
     const page = await context.newPage()
