@@ -479,6 +479,25 @@ describe('search order', () => {
   })
 })
 
+describe('search hits', () => {
+  it('lead to one place once: an h-entry of a home page and the post it links to', async () => {
+    const { start, stop } = await setup({
+      'index.html':
+        '<html><body><article class="h-entry"><h2><a class="p-name u-url" href="/posts/kites.html">Kites</a></h2><time class="dt-published" datetime="2026-05-01T10:00:00Z">May 1</time><p class="p-summary">Kites over the marsh.</p></article></body></html>',
+      'posts/kites.html':
+        '<html><head><title>Kites</title></head><body><p>Kites over the marsh, all afternoon.</p></body></html>',
+    })
+    const server = await start()
+    const { hits } = (await getJson(server.port, '/api/search?q=marsh')).body
+    // The post (once, though the h-entry leads there too), and the home page itself.
+    expect(hits.map((h: any) => new URL(h.url).pathname).sort()).toEqual([
+      '/@pal/index.html',
+      '/@pal/posts/kites.html',
+    ])
+    await stop(server)
+  })
+})
+
 describe('a first build', () => {
   it('keeps every document searchable when more than a thousand share one millisecond', async () => {
     // Keys of one millisecond come from a counter of 1,024: these 1,100 meet, and are moved.
