@@ -499,6 +499,30 @@ describe('search hits', () => {
 })
 
 describe('a first build', () => {
+  it('cut short after its indexes began goes on without giving a key twice', async () => {
+    // Keys of a first build come from the date and a counter that starts at 0 with each run:
+    // once the unique index of keys is made, a new one of a known millisecond must not be.
+    const at = '2026-05-01T10:00:00Z'
+    const twts = Array.from({ length: 3 }, (_, i) => `${at}\tsame moment ${i}`)
+    const { cache, start, stop, home } = await setup({ 'twtxt.txt': twts.join('\n') + '\n' })
+    await stop(await start())
+    // As if the gateway was killed after making its indexes, before it wrote that it had.
+    const db = new Database(join(cache, 'index.db'))
+    db.exec("DELETE FROM meta WHERE key = 'built'")
+    db.close()
+    await writeFiles(join(home, 'pal'), { 'status/late.json': status('a late moment', at) })
+    const server = await start()
+    expect(server.output().stderr).not.toMatch(/UNIQUE|Error/)
+    const found = (await getJson(server.port, '/api/search?q=moment&limit=100')).body.hits
+    expect(found.map((h: any) => h.snippet).sort()).toEqual([
+      'a late <mark>moment</mark>',
+      'same <mark>moment</mark> 0',
+      'same <mark>moment</mark> 1',
+      'same <mark>moment</mark> 2',
+    ])
+    await stop(server)
+  })
+
   it('keeps every document searchable when more than a thousand share one millisecond', async () => {
     // Keys of one millisecond come from a counter of 1,024: these 1,100 meet, and are moved.
     const twts = Array.from({ length: 1100 }, (_, i) => `2026-05-01T10:00:00Z\tsame moment ${i}`)

@@ -20,7 +20,7 @@ CREATE TABLE files (
   PRIMARY KEY (space, path)
 ) WITHOUT ROWID;
 -- key: the document's place in the full-text index (its rowid there), in the order documents
--- reached this gateway (store/keys.ts): search's newest-first order is a range read of it.
+-- reached this gateway (Statements #key): search's newest-first order is a read of it.
 CREATE TABLE docs (
   rowid INTEGER PRIMARY KEY,
   key INTEGER NOT NULL,
@@ -75,8 +75,6 @@ CREATE VIRTUAL TABLE search USING fts5(
  * end they cost 6.
  */
 export const INDEXES = [
-  // First: the full-text index is built in its order (see DOCS_KEY_FIX for the rare double).
-  'CREATE UNIQUE INDEX IF NOT EXISTS docs_key ON docs(key)',
   'CREATE INDEX IF NOT EXISTS items_id ON items(id)',
   'CREATE INDEX IF NOT EXISTS items_order ON items(shown DESC, id)',
   'CREATE INDEX IF NOT EXISTS items_space ON items(space, shown DESC, id)',
@@ -94,6 +92,9 @@ export const INDEXES = [
     INSERT INTO search(search, rowid, title, body, within) VALUES ('delete', old.key, old.title, old.body, old.within);
   END;`,
 ]
+
+/** Made before INDEXES (Statements.sealKeys): the full-text index is built in its order. */
+export const DOCS_KEY = 'CREATE UNIQUE INDEX IF NOT EXISTS docs_key ON docs(key)'
 
 /**
  * Keys a first build gave twice (two documents of one millisecond whose counters met, which a

@@ -3,6 +3,7 @@ import { shownAt, type Query } from '../query.js'
 import type Database from 'libsql'
 import type { Db } from './db.js'
 import { filtersOf } from './filters.js'
+import { DOCS_KEY, DOCS_KEY_FIX } from './schema.js'
 import { spaceToken } from './search.js'
 import { ITEM_COLUMNS, type ItemRow, type PageText, type toRow } from './rows.js'
 
@@ -28,15 +29,18 @@ export class Statements {
   readonly #ahead: Statement
   readonly #newest: Statement
   readonly #pages = new Map<string, Statement>()
-  readonly #built: () => boolean
+  /** True once keys must be unique as they are given (docs_key is made): see #key. */
+  #sealed: boolean
   /** The greatest key given (docs.key), and a counter for keys of one millisecond. */
-  #maxKey: number
+  #maxKey = 0
   #seq = 0
 
-  constructor(db: Db, built: () => boolean) {
+  constructor(db: Db) {
     this.#db = db
-    this.#built = built
-    this.#maxKey = this.maxKey()
+    // A first build cut short may have made docs_key already: its keys are sealed too.
+    this.#sealed =
+      db.prepare("SELECT 1 FROM sqlite_master WHERE name = 'docs_key'").get() !== undefined
+    if (this.#sealed) this.sealKeys()
     this.#itemsOfFile = db.prepare(
       `SELECT ${ITEM_COLUMNS} FROM items JOIN docs ON docs.rowid = items.rowid WHERE space = ? AND path = ?`,
     )
@@ -73,11 +77,23 @@ export class Statements {
     return this.#idTaken.get(id) !== undefined
   }
 
-  /** The greatest key of the index (after a first build renumbered its doubles). */
-  maxKey(): number {
-    return (this.#maxKey = Number(
-      (this.#db.prepare('SELECT max(key) FROM docs').raw().get() as [number | null])[0] ?? 0,
-    ))
+  /**
+   * Makes docs_key, once a first build has given its keys (a double of theirs moved first), and
+   * from then on gives every key after all others. In one turn: no document comes in between.
+   */
+  sealKeys() {
+    if (!this.#sealed) {
+      try {
+        this.#db.exec(DOCS_KEY)
+      } catch (error) {
+        if (!/UNIQUE/.test(String(error))) throw error
+        this.#db.exec(DOCS_KEY_FIX)
+        this.#db.exec(DOCS_KEY)
+      }
+    }
+    this.#sealed = true
+    const max = this.#db.prepare('SELECT max(key) FROM docs').raw().get() as [number | null]
+    this.#maxKey = Number(max[0] ?? 0)
   }
 
   /**
@@ -85,14 +101,11 @@ export class Statements {
    * first. A first build's documents reached it when they were written, as far as anyone can
    * tell (`arrived`: their date, or a page's mtime), so they are keyed by that millisecond, with
    * a counter for those of the same one (docs_key then proves them unique, DOCS_KEY_FIX moving
-   * the rare double); every later one comes after all of them.
+   * the rare double); every one after docs_key is made comes after all of them.
    */
   #key(arrived: number): number {
-    const key = this.#built()
-      ? this.#maxKey + 1
-      : Math.max(0, Math.floor(arrived)) * 1024 + (this.#seq++ % 1024)
-    if (key > this.#maxKey) this.#maxKey = key
-    return key
+    if (this.#sealed) return ++this.#maxKey
+    return Math.max(0, Math.floor(arrived)) * 1024 + (this.#seq++ % 1024)
   }
 
   #doc(space: string, title: string | null, body: string, arrived: number): number | bigint {

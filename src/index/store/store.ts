@@ -5,7 +5,7 @@ import { value, type Db, type OpenedIndex } from './db.js'
 import { FileTable, type StoredFile } from './files.js'
 import { fromRow, sameRow, toRow, type PageText } from './rows.js'
 export type { PageText } from './rows.js'
-import { BUILT, DOCS_KEY_FIX, INDEXES } from './schema.js'
+import { BUILT, INDEXES } from './schema.js'
 import { search, type SearchOptions } from './search.js'
 import { Statements } from './statements.js'
 import { Threads } from './threads.js'
@@ -51,7 +51,7 @@ export class Store extends EventEmitter<{ change: [StoreChange] }> {
     this.db = opened.db
     this.file = opened.file
     this.#built = opened.built
-    this.#sql = new Statements(this.db, () => this.#built)
+    this.#sql = new Statements(this.db)
     this.files = new FileTable(this.db)
     this.threads = new Threads(this.db, this.#sql, () => this.#built)
     for (const [space, count] of this.db
@@ -205,16 +205,12 @@ export class Store extends EventEmitter<{ change: [StoreChange] }> {
   async finishBuild(): Promise<void> {
     if (this.#built || this.#building) return this.#building
     this.#building = (async () => {
-      for (const statement of INDEXES) {
+      for (const statement of [null, ...INDEXES]) {
         await new Promise((resolve) => setImmediate(resolve))
         if (!this.db.open) return
-        try {
-          this.db.exec(statement)
-        } catch (error) {
-          if (statement !== INDEXES[0] || !/UNIQUE/.test(String(error))) throw error
-          this.db.exec(DOCS_KEY_FIX)
-          this.db.exec(statement)
-        }
+        // First the keys' index, then the others.
+        if (statement === null) this.#sql.sealKeys()
+        else this.db.exec(statement)
       }
       // Ids claimed twice while there was no index to ask: the first file's item wins.
       const doubles = this.db
@@ -230,7 +226,6 @@ export class Store extends EventEmitter<{ change: [StoreChange] }> {
           .run(BUILT, new Date().toISOString())
       })
       this.#built = true
-      this.#sql.maxKey()
       this.#newest.clear()
       this.#version++
     })()
