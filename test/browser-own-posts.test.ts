@@ -60,6 +60,12 @@ describe.skipIf(!hasChromium)('your own posts in a real browser', () => {
     return page
   }
   const card = (page: Page, ref: string) => page.locator(`.item[data-ref="${ref}"]`)
+  const attachSunset = (page: Page) =>
+    page.setInputFiles('#compose input[type="file"]', {
+      name: 'sunset.png',
+      mimeType: 'image/png',
+      buffer: SUNSET,
+    })
 
   it('offers Edit and Delete on the user’s own status updates only', async () => {
     const page = await open()
@@ -136,11 +142,7 @@ describe.skipIf(!hasChromium)('your own posts in a real browser', () => {
 
   it('attaches an image in the compose box and shows it in the timeline', async () => {
     const page = await open()
-    await page.setInputFiles('#compose input[type="file"]', {
-      name: 'sunset.png',
-      mimeType: 'image/png',
-      buffer: SUNSET,
-    })
+    await attachSunset(page)
     await expect
       .poll(() => page.locator('#compose .attached-name').textContent())
       .toBe('sunset.png')
@@ -155,11 +157,7 @@ describe.skipIf(!hasChromium)('your own posts in a real browser', () => {
     // Remove, then choose again.
     await page.getByRole('button', { name: 'Remove the image' }).click()
     expect(await page.locator('#compose .attached').isHidden()).toBe(true)
-    await page.setInputFiles('#compose input[type="file"]', {
-      name: 'sunset.png',
-      mimeType: 'image/png',
-      buffer: SUNSET,
-    })
+    await attachSunset(page)
     await page.fill('#compose textarea', 'A sprout')
     await page.getByRole('button', { name: 'Post' }).click()
     await expect.poll(() => page.locator('.compose-status').textContent()).toContain('Posted')
@@ -177,11 +175,7 @@ describe.skipIf(!hasChromium)('your own posts in a real browser', () => {
 
   it('attaches an image to a reply in a conversation', async () => {
     const page = await open('/timeline?thread=bob-1')
-    await page.setInputFiles('#compose input[type="file"]', {
-      name: 'sunset.png',
-      mimeType: 'image/png',
-      buffer: SUNSET,
-    })
+    await attachSunset(page)
     await page.fill('#compose textarea', 'A sunset for you')
     await page.getByRole('button', { name: 'Reply', exact: true }).click()
     await expect.poll(() => page.locator('.compose-status').textContent()).toContain('Posted')
