@@ -499,6 +499,28 @@ describe('search hits', () => {
 })
 
 describe('a first build', () => {
+  it('keeps the files that land in a folder after its walk read it', async () => {
+    // A twtxt of 15,000 twts keeps the first scan busy while status/ fills up behind the walk.
+    const twts = Array.from({ length: 15_000 }, (_, i) => `2026-05-01T10:00:00Z\tmoment ${i}`)
+    const { home, config, cache, env } = await setup({
+      'twtxt.txt': twts.join('\n') + '\n',
+      'status/first.json': status('the first'),
+    })
+    const server = await serveCli(['--config', config, '--cache-dir', cache], env)
+    for (let i = 0; i < 40; i++) {
+      await writeFiles(join(home, 'pal'), { [`status/l${i}.json`]: status(`late ${i}`) })
+      await new Promise((resolve) => setTimeout(resolve, 50))
+    }
+    await vi.waitFor(() => expect(server.output().stderr).toMatch(/^Indexed /m), waitOpts)
+    const late = async () =>
+      (await getJson(server.port, '/timeline.json?limit=100&q=late')).body.items.length
+    await vi.waitFor(async () => expect(await late()).toBe(40), { timeout: 10_000 })
+    // And they stay: the scan, once over, does not forget them.
+    await new Promise((resolve) => setTimeout(resolve, 1000))
+    expect(await late()).toBe(40)
+    server.child.kill('SIGTERM')
+  })
+
   it('cut short after its indexes began goes on without giving a key twice', async () => {
     // Keys of a first build come from the date and a counter that starts at 0 with each run:
     // once the unique index of keys is made, a new one of a known millisecond must not be.

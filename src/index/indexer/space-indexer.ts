@@ -34,6 +34,11 @@ export class SpaceIndexer extends EventEmitter<{
   #files: SpaceFiles
   #generation = 0
   #lastScan = 0
+  /**
+   * What the full scan running now has seen, and what the watcher handed over meanwhile: it
+   * forgets only what neither saw (a file that landed after the walk read its folder is not gone).
+   */
+  #seen: Set<string> | undefined
   #stopped = false
 
   constructor(
@@ -167,7 +172,10 @@ export class SpaceIndexer extends EventEmitter<{
         this.#watcher?.remove(path)
         this.#files.gone(path)
       } else if (stats.isDirectory()) await this.#scan(path, false)
-      else if (stats.isFile()) await this.#files.consider(path, parser)
+      else if (stats.isFile()) {
+        this.#seen?.add(path)
+        await this.#files.consider(path, parser)
+      }
       await slice()
     }
     await parser.done()
@@ -179,7 +187,7 @@ export class SpaceIndexer extends EventEmitter<{
    */
   async #scan(from: string, full: boolean) {
     const generation = this.#generation
-    const seen = new Set<string>()
+    const seen = full ? (this.#seen = new Set<string>()) : (this.#seen ?? new Set<string>())
     const parser = this.#files.parser()
     const current = () => generation === this.#generation && !this.#stopped
     if (!full) await this.#walk(from, parser, seen, undefined, current)
@@ -193,6 +201,7 @@ export class SpaceIndexer extends EventEmitter<{
         await this.#walk(from, parser, seen, this.store.files.versions(this.name), current)
       })
     await parser.done()
+    if (full && this.#seen === seen) this.#seen = undefined
     if (generation !== this.#generation) return
     if (full) {
       this.#files.forgetUnseen(seen)
