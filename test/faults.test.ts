@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process'
-import { chmod, mkdir, readdir, rename, rm, truncate, writeFile } from 'node:fs/promises'
+import { chmod, mkdir, readdir, rename, rm, symlink, truncate, writeFile } from 'node:fs/promises'
 import { request } from 'node:http'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
@@ -93,6 +93,58 @@ describe('a space folder that goes wrong while served and watched', () => {
     })
     await expectBack()
   })
+})
+
+describe('a space whose folder is a symlink, pointed elsewhere while served', () => {
+  let port: number
+  let parent: string
+
+  beforeAll(async () => {
+    parent = await tempDir()
+    await writeFiles(parent, {
+      'first/status/a.json': STATUS('from the first folder'),
+      'second/status/b.json': STATUS('from the second folder'),
+      'above/space/status/c.json': STATUS('from the folder above'),
+    })
+    await symlink(join(parent, 'first'), join(parent, 'link'))
+    await symlink(join(parent, 'above/space'), join(parent, 'deep'))
+    const server = await startGateway([
+      { name: 'linked', root: join(parent, 'link') },
+      { name: 'deep', root: join(parent, 'deep') },
+    ])
+    port = server.port
+    await server.state.index.ready()
+  })
+
+  const texts = async (space: string) =>
+    (await getJson(port, `/timeline.json?space=${space}`)).body.items.map(
+      (i: any) => i.content_text,
+    )
+
+  it('pointed at another folder: that folder is indexed instead', async () => {
+    expect(await texts('linked')).toEqual(['from the first folder'])
+    await rm(join(parent, 'link'))
+    await symlink(join(parent, 'second'), join(parent, 'link'))
+    await vi.waitFor(
+      async () => expect(await texts('linked')).toEqual(['from the second folder']),
+      waitOpts,
+    )
+  })
+
+  it('the same folder under a folder renamed above it: files landing there still arrive', async () => {
+    // A stat of the folder sees nothing new (same inode, owner, mode): only the periodic full
+    // check notices that its real path moved.
+    await rename(join(parent, 'above'), join(parent, 'moved-above'))
+    await rm(join(parent, 'deep'))
+    await symlink(join(parent, 'moved-above/space'), join(parent, 'deep'))
+    await writeFile(join(parent, 'moved-above/space/status/d.json'), STATUS('landed after'))
+    await vi.waitFor(
+      async () =>
+        expect((await texts('deep')).sort()).toEqual(['from the folder above', 'landed after']),
+      { timeout: 25_000, interval: 200 },
+    )
+    expect((await get(port, '/@deep/status/d.json')).status).toBe(200)
+  }, 30_000)
 })
 
 describe('a file that changes during a ranged download', () => {
