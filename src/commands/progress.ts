@@ -4,8 +4,11 @@ import type { TimelineIndex } from '../index/index.js'
  * Start-up indexing runs in the background while the server already answers; this tells the
  * user on stderr how far it got (at most once a second), then what it found.
  */
-export function reportIndexing(index: TimelineIndex, out: NodeJS.WriteStream = process.stderr) {
-  const started = performance.now()
+export function reportIndexing(
+  index: TimelineIndex,
+  out: NodeJS.WriteStream = process.stderr,
+  started = performance.now(),
+) {
   let last = 0
   const onProgress = () => {
     const now = performance.now()

@@ -50,6 +50,7 @@ export async function serve(options: ServeOptions): Promise<number> {
     throw error
   }
   for (const note of index.notes) process.stderr.write(`syncweb: index: ${note}\n`)
+  const indexedFrom = performance.now()
   let running
   try {
     running = await startServer(config, {
@@ -72,8 +73,11 @@ export async function serve(options: ServeOptions): Promise<number> {
   process.stdout.write(
     `syncweb is serving ${spaces(config.spaces.length)} at ${url} (listening on ${running.url})\n`,
   )
-  for (const space of config.spaces) {
-    const online = (await realFolder(space.root)) !== undefined
+  // All at once: one after the other, behind the first scan's turns, a thousand spaces took
+  // seconds to list, and the progress lines below waited for them.
+  const folders = await Promise.all(config.spaces.map((space) => realFolder(space.root)))
+  for (const [i, space] of config.spaces.entries()) {
+    const online = folders[i] !== undefined
     const line = `  @${space.name.padEnd(12)} ${online ? 'online ' : 'MISSING'} ${space.root}\n`
     ;(online ? process.stdout : process.stderr).write(line)
   }
@@ -98,9 +102,8 @@ export async function serve(options: ServeOptions): Promise<number> {
     process.stderr.write(`syncweb: cannot write ${stateDir}/gateway.json (${error.message})\n`),
   )
   for (const warning of configWarnings(config)) process.stderr.write(`Warning: ${warning}\n`)
-  reportIndexing(index)
-  // The garbage of the first scan, which an idle gateway would keep for as long as it runs.
-  void index.ready().then(() => setTimeout(collectGarbage, 1000).unref())
+  reportIndexing(index, process.stderr, indexedFrom)
+  compactAfterScans(index)
   // Follow and unfollow take effect at once: the spaces come from the file, the port and host
   // stay what this process listens on.
   const state = running.state
@@ -215,3 +218,22 @@ function describeChange(before: Config, after: Config): string {
 }
 
 const spaces = (count: number) => (count === 1 ? '1 space' : `${count} spaces`)
+
+/**
+ * The garbage of a scan (the first one, or that of a space followed later), which an idle
+ * gateway would keep for as long as it runs: collected, and the heap compacted, once no space
+ * is being scanned any more.
+ */
+function compactAfterScans(index: TimelineIndex) {
+  let scanning = true
+  const collect = () => setTimeout(collectGarbage, 1000).unref()
+  void index.ready().then(() => {
+    scanning = false
+    collect()
+    index.on('space', () => {
+      if (scanning === index.indexing) return
+      scanning = index.indexing
+      if (!scanning) collect()
+    })
+  })
+}
