@@ -326,8 +326,11 @@ describe('search order', () => {
     root = join(home, 'pal')
     // 10,050 twts with "clock": more matches than bm25 may weigh in one query; in the file in
     // an order that is not their dates' (a first build reads them in that order).
+    // One in 16 says "owl" too (628: more than bm25 scores in one query, few enough to rank);
+    // tick 40 three times.
+    const owl = (i: number) => (i === 40 ? ' owl owl owl' : i % 16 === 8 ? ' owl' : '')
     const twts = Array.from({ length: 10_050 }, (_, i) => (i * 7919) % 10_050).map(
-      (i) => `${day(-i / 100)}\tclock tick ${i}`,
+      (i) => `${day(-i / 100)}\tclock tick ${i}${owl(i)}`,
     )
     await writeFiles(root, {
       'twtxt.txt': twts.join('\n') + '\n',
@@ -416,6 +419,34 @@ describe('search order', () => {
     expect(kind(rare)).toBe('o')
     const second = (await getJson(port, `/api/search?q=quasar&limit=1&cursor=${cursor('o1')}`)).body
     expect(second.hits.map((h: any) => h.path)).toEqual(['status/long.json'])
+  })
+
+  it('ranks the newest 300 matches of a word by relevance, then gives the older ones newest first', async () => {
+    const cursor = (body: any) =>
+      Buffer.from(new URL(body.next_url).searchParams.get('cursor')!, 'base64url').toString()
+    const first = (await getJson(port, '/api/search?q=owl&limit=3')).body
+    // Relevance first: tick 40 says it three times; then newer first among equals.
+    expect(first.hits.map((h: any) => /tick (\d+)/.exec(h.snippet)![1])).toEqual(['40', '8', '24'])
+    expect(cursor(first)).toBe('o3')
+    const found = await all('owl', 100)
+    const ticks = found.map((h) => Number(/tick (\d+)/.exec(h.snippet)![1]))
+    expect(ticks).toHaveLength(628)
+    expect(new Set(ticks).size).toBe(628)
+    // After the 300 ranked, the rest newest first: ticks going up (older), none of the 300.
+    const older = ticks.slice(300)
+    expect(older).toEqual([...older].sort((a, b) => a - b))
+    expect(Math.min(...older)).toBeGreaterThan(Math.max(...ticks.slice(0, 300)))
+    const fifth = (await getJson(port, '/api/search?q=owl&limit=100')).body
+    let page = fifth
+    for (let i = 0; i < 4; i++)
+      page = (await getJson(port, new URL(page.next_url).pathname + new URL(page.next_url).search))
+        .body
+    expect(cursor(page)[0]).toBe('b')
+    // The page says which order it is in.
+    const next = new URL(page.next_url).search
+    expect((await get(port, `/search${next}`)).text).toMatch(
+      /Older matches, newest first: the first pages ranked the newest 300 by relevance/,
+    )
   })
 
   it('shows the whole phrase in a snippet, however far into the text', async () => {

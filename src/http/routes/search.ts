@@ -1,7 +1,7 @@
 import type { Context } from 'hono'
 import { findSpace } from '../../config/config.js'
 import { spacePath } from '../../index/parsers/fields.js'
-import { formatCursor, ftsQuery, parseCursor } from '../../index/store/search.js'
+import { formatCursor, ftsQuery, parseCursor, RANK_WINDOW } from '../../index/store/search.js'
 import { renderPage } from '../../render/templates.js'
 import { conversationPath } from '../../timeline/json-feed.js'
 import { normalizeName } from '../../spaces/names.js'
@@ -109,7 +109,8 @@ export function searchRoutes(state: GatewayState) {
         problem,
         hits: result?.hits ?? [],
         searched: result !== undefined,
-        newest: result?.order === 'newest' && result.hits.length > 0,
+        order: result?.hits.length ? result.order : undefined,
+        ranked: RANK_WINDOW.toLocaleString('en'),
         indexing: !state.index.store.built,
         more: result?.next ? `/search?${result.next}` : undefined,
         notifications: unreadNotifications(state),
