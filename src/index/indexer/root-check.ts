@@ -24,6 +24,7 @@ export class RootCheck {
   #seen: string | undefined
   #ticks = 0
   #timer: NodeJS.Timeout | undefined
+  #stopped = false
 
   constructor(
     readonly root: string,
@@ -34,12 +35,19 @@ export class RootCheck {
   /** Checks once now; then every `everyMs` when given. */
   async start(everyMs?: number): Promise<void> {
     await this.check()
-    if (everyMs === undefined) return
-    this.#timer = setInterval(() => void this.check(), everyMs)
+    if (everyMs === undefined || this.#stopped) return
+    // Spaces start together: without a phase of their own, a thousand checks ran back to back
+    // once a second, holding the server for a few ms each time.
+    this.#timer = setTimeout(() => {
+      this.#timer = setInterval(() => void this.check(), everyMs)
+      this.#timer.unref()
+    }, Math.random() * everyMs)
     this.#timer.unref()
   }
 
   stop() {
+    this.#stopped = true
+    clearTimeout(this.#timer)
     clearInterval(this.#timer)
   }
 
