@@ -5,7 +5,8 @@ import { value, type Db, type OpenedIndex } from './db.js'
 import { FileTable, type StoredFile } from './files.js'
 import { fromRow, sameRow, toRow, type PageText } from './rows.js'
 export type { PageText } from './rows.js'
-import { BUILT, INDEXES } from './schema.js'
+import { BUILT } from './schema.js'
+import { makeIndexes } from './build.js'
 import { search, type SearchOptions } from './search.js'
 import { Statements } from './statements.js'
 import { Threads } from './threads.js'
@@ -205,13 +206,7 @@ export class Store extends EventEmitter<{ change: [StoreChange] }> {
   async finishBuild(): Promise<void> {
     if (this.#built || this.#building) return this.#building
     this.#building = (async () => {
-      for (const statement of [null, ...INDEXES]) {
-        await new Promise((resolve) => setImmediate(resolve))
-        if (!this.db.open) return
-        // First the keys' index, then the others.
-        if (statement === null) this.#sql.sealKeys()
-        else this.db.exec(statement)
-      }
+      if (!(await makeIndexes(this.db, () => this.#sql.sealKeys()))) return
       // Ids claimed twice while there was no index to ask: the first file's item wins.
       const doubles = this.db
         .prepare(
