@@ -15,11 +15,11 @@ import { SpaceFacts, type SpaceState, type SpaceStatus } from './space-facts.js'
 import { TreeWatcher } from './watch.js'
 
 /**
- * Keeps one space's items in the store. Its folder is checked every second (RootCheck): when it
- * appears, it is walked and every source file parsed in the workers; then one watch per folder
- * reports changes, which the ChangeQueue hands over in bursts, and only the paths named are
- * looked at again. What the space's files say about it (problems, follows, twtxt metadata) is
- * kept in its SpaceFacts.
+ * Keeps one space's items in the store. Its folder is checked every second (RootCheck; less
+ * often beyond 200 spaces): when it appears, it is walked and every source file parsed in the
+ * workers; then one watch per folder reports changes, which the ChangeQueue hands over in
+ * bursts, and only the paths named are looked at again. What the space's files say about it
+ * (problems, follows, twtxt metadata) is kept in its SpaceFacts.
  */
 export class SpaceIndexer extends EventEmitter<{
   status: []
