@@ -5,6 +5,7 @@ import Database from 'libsql'
 import { beforeAll, describe, expect, it, vi } from 'vitest'
 import { get, getJson, runCli, serveCli, tempDir, writeFiles } from './helpers.js'
 import { SCHEMA_VERSION } from '../src/index/store/schema.js'
+import { TimelineIndex } from '../src/index/index.js'
 
 // The on-disk index (issue 12): restarts that read only what changed, a cache that is damaged,
 // old, foreign, read-only or already in use, and full-text search through the real server.
@@ -530,6 +531,15 @@ describe('search hits', () => {
 })
 
 describe('a first build', () => {
+  it('stopped before its indexes are made ends quietly', async () => {
+    // A gateway closed between the end of its scans and the making of its indexes.
+    const home = await tempDir()
+    const index = new TimelineIndex(undefined, { cacheDir: join(home, 'cache') })
+    index.close()
+    await expect(index.store.finishBuild()).resolves.toBeUndefined()
+    expect(index.store.built).toBe(false)
+  })
+
   it('keeps the files that land in a folder after its walk read it', async () => {
     // A twtxt of 15,000 twts keeps the first scan busy while status/ fills up behind the walk.
     const twts = Array.from({ length: 15_000 }, (_, i) => `2026-05-01T10:00:00Z\tmoment ${i}`)

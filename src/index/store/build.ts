@@ -10,6 +10,8 @@ import { INDEXES } from './schema.js'
  * be written (a small /tmp full: measured with 1 MB), the sort that failed runs in memory.
  */
 export async function makeIndexes(db: Db, sealKeys: () => void): Promise<boolean> {
+  // A gateway stopped before its first build was over: its index is closed already.
+  if (!db.open) return false
   db.exec('PRAGMA temp_store = FILE')
   try {
     for (const statement of [null, ...INDEXES]) {
