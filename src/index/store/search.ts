@@ -1,5 +1,4 @@
 import type Database from 'libsql'
-import type { Db } from './db.js'
 import { SNIPPET, snippetHtml } from './snippet.js'
 
 /** What a search query may be: longer ones get a 400 that says so. */
@@ -41,6 +40,9 @@ export function ftsQuery(q: string): string {
 export function spaceToken(space: string): string {
   return 's' + Buffer.from(space).toString('hex')
 }
+
+/** A statement prepared once per SQL text (Statements.prepared), read in raw rows here. */
+export type Prepare = (sql: string) => Database.Statement<unknown[]>
 
 export interface SearchOptions {
   match: string
@@ -103,7 +105,7 @@ export const RANK_WINDOW = 300
  * full-text index backwards. Either way a first page costs about the same however common a word
  * is; a page further on reads past the ones before it (FTS5 does not seek to a rowid bound).
  */
-export function search(db: Db, options: SearchOptions): SearchResult {
+export function search(prepare: Prepare, options: SearchOptions): SearchResult {
   const { match, spaces, limit, now } = options
   // A space= filter: one more term, of the `within` column.
   const within = spaces
@@ -111,7 +113,7 @@ export function search(db: Db, options: SearchOptions): SearchResult {
     : match
   // A cursor may not make bm25 rank what it cannot afford to (a crafted one, or a query whose
   // words became more common since its first page): that goes on newest first, from the top.
-  const rarest = rankable(db, within, match.match(TERM)?.length ?? 0)
+  const rarest = rankable(prepare, within, match.match(TERM)?.length ?? 0)
   const ranked = rarest !== undefined
   const cursor =
     options.cursor && (ranked || !('offset' in options.cursor))
@@ -129,33 +131,37 @@ export function search(db: Db, options: SearchOptions): SearchResult {
   const floor =
     'offset' in cursor && rarest! > RANK_WINDOW
       ? (
-          prepared(
-            db,
+          prepare(
             `SELECT rowid FROM search WHERE search MATCH ? ${ahead} ORDER BY rowid DESC LIMIT 1 OFFSET ?`,
-          ).get(...params, RANK_WINDOW) as [number] | undefined
+          )
+            .raw()
+            .get(...params, RANK_WINDOW) as [number] | undefined
         )?.[0]
       : undefined
   // Snippets: in the newest-first read itself (a few µs a row); for a ranked page, of its rows
   // alone once they are known (a snippet of every match, before sorting, would cost them all).
   const found = (
     'offset' in cursor
-      ? prepared(
-          db,
+      ? prepare(
           `SELECT rowid FROM search WHERE search MATCH ? ${ahead} AND rowid > ? ORDER BY bm25(search, 2.0, 1.0, 0.0), rowid DESC LIMIT ? OFFSET ?`,
-        ).all(...params, floor ?? -1, limit + 1, cursor.offset)
-      : prepared(
-          db,
+        )
+          .raw()
+          .all(...params, floor ?? -1, limit + 1, cursor.offset)
+      : prepare(
           `SELECT rowid, ${SNIPPET} FROM search WHERE search MATCH ? ${ahead} AND rowid < ? ORDER BY rowid DESC LIMIT ?`,
-        ).all(...params, cursor.before < 0 ? Number.MAX_SAFE_INTEGER : cursor.before, limit + 1)
+        )
+          .raw()
+          .all(...params, cursor.before < 0 ? Number.MAX_SAFE_INTEGER : cursor.before, limit + 1)
   ) as Array<[number, string]>
   const shown = found.slice(0, limit).map(([key]) => key)
-  const docs = documents(db, shown)
+  const docs = documents(prepare, shown)
   const snippets = new Map(
     'offset' in cursor
-      ? (prepared(
-          db,
+      ? (prepare(
           `SELECT rowid, ${SNIPPET} FROM search WHERE search MATCH ? AND rowid IN (SELECT value FROM json_each(?))`,
-        ).all(match, JSON.stringify(shown)) as Array<[number, string]>)
+        )
+          .raw()
+          .all(match, JSON.stringify(shown)) as Array<[number, string]>)
       : found,
   )
   const rows = shown.flatMap((key): SearchRow[] => {
@@ -178,11 +184,10 @@ export function search(db: Db, options: SearchOptions): SearchResult {
  * apart): undefined if not, else the matches of the rarest of the first `terms` (the query's
  * own, which all must match): more than the query has.
  */
-function rankable(db: Db, within: string, terms: number): number | undefined {
-  const count = prepared(
-    db,
+function rankable(prepare: Prepare, within: string, terms: number): number | undefined {
+  const count = prepare(
     'SELECT count(*) FROM (SELECT 1 FROM search WHERE search MATCH ? LIMIT ?)',
-  )
+  ).raw()
   let left = RANK_BUDGET
   let fewest = Infinity
   for (const [i, term] of (within.match(TERM) ?? []).entries()) {
@@ -197,15 +202,15 @@ function rankable(db: Db, within: string, terms: number): number | undefined {
 const TERM = /"[^"]*"\*?/g
 
 /** What the route shows of each document, by key. */
-function documents(db: Db, keys: number[]) {
-  const rows = prepared(
-    db,
-    `SELECT docs.key, docs.title, items.space, items.path, items.kind, items.data, items.ref, pages.space, pages.path
+function documents(prepare: Prepare, keys: number[]) {
+  const rows =
+    prepare(`SELECT docs.key, docs.title, items.space, items.path, items.kind, items.data, items.ref, pages.space, pages.path
        FROM docs LEFT JOIN items ON items.rowid = docs.rowid LEFT JOIN pages ON pages.rowid = docs.rowid
-       WHERE docs.key IN (SELECT value FROM json_each(?))`,
-  ).all(JSON.stringify(keys)) as Array<
-    [number, string | null, string | null, string, string, string, string, string | null, string]
-  >
+       WHERE docs.key IN (SELECT value FROM json_each(?))`)
+      .raw()
+      .all(JSON.stringify(keys)) as Array<
+      [number, string | null, string | null, string, string, string, string, string | null, string]
+    >
   const docs = new Map<number, Omit<SearchRow, 'snippet'>>()
   for (const [key, title, space, path, kind, data, ref, pageSpace, pagePath] of rows) {
     if (space !== null) {
@@ -228,15 +233,4 @@ export function parseCursor(text: string): SearchCursor {
 export function formatCursor(cursor: SearchCursor): string {
   const text = 'offset' in cursor ? `o${cursor.offset}` : `b${cursor.before}`
   return Buffer.from(text).toString('base64url')
-}
-
-const statements = new WeakMap<Db, Map<string, Database.Statement<unknown[]>>>()
-
-/** A statement of this module, prepared once per database (preparing cost 0.15 ms a search). */
-function prepared(db: Db, sql: string): Database.Statement<unknown[]> {
-  let mine = statements.get(db)
-  if (!mine) statements.set(db, (mine = new Map()))
-  let statement = mine.get(sql)
-  if (!statement) mine.set(sql, (statement = db.prepare(sql).raw()))
-  return statement
 }

@@ -167,7 +167,7 @@ export class Store extends EventEmitter<{ change: [StoreChange] }> {
   search(options: Omit<SearchOptions, 'now'>) {
     // The full-text index is made once a first build is over: nothing to find before.
     if (!this.#built) return { rows: [], order: 'relevance' as const }
-    return search(this.db, { ...options, now: Date.now() })
+    return search((sql) => this.#sql.prepared(sql), { ...options, now: Date.now() })
   }
 
   /** How many items of a query arrived after a time (ms): the unread ones. */
