@@ -66,6 +66,21 @@ describe.skipIf(!hasChromium)('your own posts in a real browser', () => {
       mimeType: 'image/png',
       buffer: SUNSET,
     })
+  /** Sends `text` with the sunset by `button`; resolves with its card once its image loaded. */
+  const sendWithSunset = async (page: Page, text: string, button: string) => {
+    await attachSunset(page)
+    await page.fill('#compose textarea', text)
+    await page.getByRole('button', { name: button, exact: true }).click()
+    await expect.poll(() => page.locator('.compose-status').textContent()).toContain('Posted')
+    const sent = page.locator('.item', { hasText: text })
+    await expect.poll(() => sent.count(), { timeout: 10_000 }).toBe(1)
+    await expect
+      .poll(() =>
+        sent.locator('img.item-image').evaluate((img) => (img as HTMLImageElement).naturalWidth),
+      )
+      .toBeGreaterThan(1)
+    return sent
+  }
 
   it('offers Edit and Delete on the user’s own status updates only', async () => {
     const page = await open()
@@ -157,35 +172,15 @@ describe.skipIf(!hasChromium)('your own posts in a real browser', () => {
     // Remove, then choose again.
     await page.getByRole('button', { name: 'Remove the image' }).click()
     expect(await page.locator('#compose .attached').isHidden()).toBe(true)
-    await attachSunset(page)
-    await page.fill('#compose textarea', 'A sprout')
-    await page.getByRole('button', { name: 'Post' }).click()
-    await expect.poll(() => page.locator('.compose-status').textContent()).toContain('Posted')
+    const posted = await sendWithSunset(page, 'A sprout', 'Post')
     expect(await page.locator('#compose .attached').isHidden()).toBe(true)
-    const posted = page.locator('.item', { hasText: 'A sprout' })
-    await expect.poll(() => posted.count(), { timeout: 10_000 }).toBe(1)
-    await expect
-      .poll(() =>
-        posted.locator('img.item-image').evaluate((img) => (img as HTMLImageElement).naturalWidth),
-      )
-      .toBeGreaterThan(1)
     expect(await posted.locator('.own-edit').count()).toBe(1)
     await page.close()
   })
 
   it('attaches an image to a reply in a conversation', async () => {
     const page = await open('/timeline?thread=bob-1')
-    await attachSunset(page)
-    await page.fill('#compose textarea', 'A sunset for you')
-    await page.getByRole('button', { name: 'Reply', exact: true }).click()
-    await expect.poll(() => page.locator('.compose-status').textContent()).toContain('Posted')
-    const reply = page.locator('.item', { hasText: 'A sunset for you' })
-    await expect.poll(() => reply.count(), { timeout: 10_000 }).toBe(1)
-    await expect
-      .poll(() =>
-        reply.locator('img.item-image').evaluate((img) => (img as HTMLImageElement).naturalWidth),
-      )
-      .toBeGreaterThan(1)
+    const reply = await sendWithSunset(page, 'A sunset for you', 'Reply')
     expect(await reply.getAttribute('class')).toContain('depth-1')
     await page.close()
   })
