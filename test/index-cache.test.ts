@@ -127,6 +127,45 @@ describe('the cache file', () => {
     expect(server.child.exitCode).toBeNull()
   })
 
+  it('made before its indexes of skipped files and facts gets them, and keeps both', async () => {
+    const { cache, start, stop } = await setup({
+      'status/a.json': status('fresh'),
+      'status/b.json': '{"text": ',
+      'follows.json': JSON.stringify([{ name: 'ben', title: "Ben's blog" }]),
+    })
+    const skipped = async (port: number) => {
+      const spaces: any = (await getJson(port, '/api/spaces')).body
+      const pal = spaces.find((s: any) => s.name === 'pal')
+      return {
+        count: pal.problemCount,
+        files: pal.problems.map((p: any) => p.file),
+        follows: pal.follows.map((f: any) => f.title),
+      }
+    }
+    const seen = { count: 1, files: ['status/b.json'], follows: ["Ben's blog"] }
+    const first = await start()
+    expect(await skipped(first.port)).toEqual(seen)
+    await stop(first)
+    const db = new Database(join(cache, 'index.db'))
+    db.exec('DROP INDEX files_problems; DROP INDEX files_facts')
+    db.close()
+
+    const again = await start()
+    // Read through the indexes made again at open (the queries name them): nothing re-read.
+    expect(again.output().stderr).toMatch(/\(0 read, 3 unchanged/)
+    expect(await skipped(again.port)).toEqual(seen)
+    const home = await get(again.port, '/')
+    expect(home.text).toContain('1 skipped file(s)')
+    await stop(again)
+    const reopened = new Database(join(cache, 'index.db'), { readonly: true })
+    const names = reopened
+      .prepare("SELECT name FROM sqlite_master WHERE name LIKE 'files_%'")
+      .raw()
+      .all()
+      .flat()
+    reopened.close()
+    expect(names.sort()).toEqual(['files_facts', 'files_problems'])
+  })
   it('that cannot be written gives an index in memory, with a warning', async () => {
     const { home, config } = await setup({ 'status/a.json': status('in memory') })
     await writeFile(join(home, 'a-file'), '')

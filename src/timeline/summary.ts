@@ -71,7 +71,10 @@ export function spaceSummary(config: Config, index: TimelineIndex, name: string)
     files: state.files,
     follows: followsOf(config, state),
     ...(profile ? { profile } : {}),
-    problems: state.problems,
+    // Read when asked for: the home page shows only the count.
+    get problems() {
+      return state.problems
+    },
     problemCount: state.problemCount,
   }
 }

@@ -62,14 +62,18 @@ export class FileTable {
       .raw()
     this.#problems = db
       .prepare(
-        'SELECT path, problem FROM files WHERE space = ? AND problem IS NOT NULL ORDER BY path LIMIT ?',
+        'SELECT path, problem FROM files INDEXED BY files_problems WHERE space = ? AND problem IS NOT NULL ORDER BY path LIMIT ?',
       )
       .raw()
     this.#problemCount = db
-      .prepare('SELECT count(*) FROM files WHERE space = ? AND problem IS NOT NULL')
+      .prepare(
+        'SELECT count(*) FROM files INDEXED BY files_problems WHERE space = ? AND problem IS NOT NULL',
+      )
       .raw()
     this.#facts = db
-      .prepare('SELECT path, facts FROM files WHERE space = ? AND facts IS NOT NULL')
+      .prepare(
+        'SELECT path, facts FROM files INDEXED BY files_facts WHERE space = ? AND facts IS NOT NULL',
+      )
       .raw()
     // Paths under a folder: `folder/` up to `folder0` ('0' follows '/'), on the primary key.
     this.#under = db
