@@ -484,6 +484,29 @@ async function measureRestart(config, cache, expected) {
   }
 }
 
+/**
+ * The pages a person opens, one request at a time as a browser does: the home page (every space,
+ * rendered each time) and /timeline (rendered once per change of the index, then cached), 20 of
+ * each; median and worst, and their size.
+ */
+async function measurePages(port) {
+  const pages = {}
+  for (const path of ['/', '/timeline']) {
+    const times = []
+    let bytes = 0
+    for (let i = 0; i < 20; i++) {
+      const start = performance.now()
+      const r = await get(port, path)
+      times.push(performance.now() - start)
+      if (r?.status !== 200) throw new Error(`GET ${path}: ${r?.status ?? 'no answer'}`)
+      bytes = Buffer.byteLength(typeof r.body === 'string' ? r.body : JSON.stringify(r.body))
+    }
+    times.sort((a, b) => a - b)
+    pages[path] = { p50: times[10], max: times.at(-1), bytes }
+  }
+  return pages
+}
+
 async function measureSearch(g, port, { q, expect }) {
   const path = `/api/search?q=${encodeURIComponent(q)}`
   const first = await get(port, path)
@@ -611,7 +634,7 @@ async function benchSize({ spaces: SPACES, files: FILES }) {
   const cold = await measureCold(config, cache, folders, SPACES)
   log(`${size}: restart on the same cache (load ${loadNow()})`)
   const restart = await measureRestart(config, cache, cold.expected)
-  let timeline, searches, events, rssEnd, loadDuring, stopMs
+  let timeline, pages, searches, events, rssEnd, loadDuring, stopMs
   try {
     const { port } = restart
     loadDuring = loadNow()
@@ -629,6 +652,8 @@ async function benchSize({ spaces: SPACES, files: FILES }) {
       seconds: DURATION,
     })
     timeline.others = othersBetween(meter, cpuMeter([restart.g]))
+    log(`${size}: the home page and /timeline, one request at a time`)
+    pages = await measurePages(port)
     searches = []
     for (const s of SEARCHES) {
       log(`${size}: /api/search?q=${s.q} under load`)
@@ -653,6 +678,7 @@ async function benchSize({ spaces: SPACES, files: FILES }) {
     cold,
     restart,
     timeline,
+    pages,
     searches,
     events,
     rssEnd,
@@ -751,6 +777,13 @@ function report(r) {
     },
     ratio(timeline.p99, BEFORE.p99, 'ms'),
   )
+  for (const [path, page] of Object.entries(r.pages)) {
+    const what = path === '/' ? 'home page (/), every space listed' : '/timeline page'
+    row(
+      `${what}, one request at a time: median / worst of 20 (size)`,
+      `${page.p50.toFixed(1)} / ${page.max.toFixed(1)} ms (${n(Math.round(page.bytes / 1024))} KB)`,
+    )
+  }
   const tlOk = timeline.errors + timeline.non2xx === 0
   row('/timeline.json errors / non-2xx', `${timeline.errors} / ${timeline.non2xx}`, {
     3: [tlOk, '0'],
