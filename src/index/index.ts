@@ -139,8 +139,13 @@ export class TimelineIndex extends EventEmitter<{
    * indexes (store.finishBuild) after that first build.
    */
   async ready(): Promise<void> {
-    await Promise.all([...this.#spaces.values()].map((s) => s.ready()))
+    await this.scanned()
     await this.store.finishBuild()
+  }
+
+  /** Resolves when every space has finished its first scan (before ready's indexes). */
+  async scanned(): Promise<void> {
+    await Promise.all([...this.#spaces.values()].map((s) => s.ready()))
   }
 
   /** Workers for work that could stall the main thread; undefined when none can be started. */
