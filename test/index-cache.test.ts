@@ -579,6 +579,22 @@ describe('a first build', () => {
     expect(index.store.built).toBe(false)
   })
 
+  it('keeps the timeline in order from the start, so that its pages need not read every item', async () => {
+    const home = await tempDir()
+    const index = new TimelineIndex(undefined, { cacheDir: join(home, 'cache') })
+    try {
+      expect(index.store.built).toBe(false)
+      const plan = index.store.db
+        .prepare('EXPLAIN QUERY PLAN SELECT id FROM items ORDER BY shown DESC, id LIMIT 11')
+        .raw()
+        .all()
+        .map((row) => String((row as unknown[]).at(-1)))
+      expect(plan).toEqual(['SCAN items USING COVERING INDEX items_order'])
+    } finally {
+      index.close()
+    }
+  })
+
   it('keeps the files that land in a folder after its walk read it', async () => {
     // A twtxt of 15,000 twts keeps the first scan busy while status/ fills up behind the walk.
     const twts = Array.from({ length: 15_000 }, (_, i) => `2026-05-01T10:00:00Z\tmoment ${i}`)

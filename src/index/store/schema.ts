@@ -56,6 +56,10 @@ CREATE TABLE mentions (
 -- Replies are few: these stay current from the start, so that threads are found while a first
 -- build is still running.
 CREATE INDEX items_reply_ref ON items(reply_ref) WHERE reply_ref IS NOT NULL;
+-- The timeline's order, current from the start too: without it each page asked for during a
+-- first build read every item (GET / took 260 ms at a million, polled every 0.2 s it stretched the
+-- build from 73 to 196 s); kept during the build it costs nothing measurable.
+CREATE INDEX items_order ON items(shown DESC, id);
 CREATE INDEX items_reply_file ON items(reply_file) WHERE reply_file IS NOT NULL;
 CREATE TABLE pages (
   rowid INTEGER PRIMARY KEY,
@@ -76,6 +80,7 @@ CREATE VIRTUAL TABLE search USING fts5(
  */
 export const INDEXES = [
   'CREATE INDEX IF NOT EXISTS items_id ON items(id)',
+  // Made with the tables now; here for an index whose first build began before that.
   'CREATE INDEX IF NOT EXISTS items_order ON items(shown DESC, id)',
   'CREATE INDEX IF NOT EXISTS items_space ON items(space, shown DESC, id)',
   'CREATE INDEX IF NOT EXISTS items_file ON items(space, path)',
