@@ -1,4 +1,4 @@
-import { spawn } from 'node:child_process'
+import { spawn, spawnSync } from 'node:child_process'
 import { chmod, mkdir, rm, symlink, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import Database from 'libsql'
@@ -6,6 +6,7 @@ import { beforeAll, describe, expect, it, vi } from 'vitest'
 import { get, getJson, runCli, serveCli, tempDir, writeFiles } from './helpers.js'
 import { SCHEMA_VERSION } from '../src/index/store/schema.js'
 import { TimelineIndex } from '../src/index/index.js'
+import type { FillOptions } from '../src/index/store/fill-search.js'
 
 // The on-disk index (issue 12): restarts that read only what changed, a cache that is damaged,
 // old, foreign, read-only or already in use, and full-text search through the real server.
@@ -593,6 +594,104 @@ describe('a first build', () => {
     } finally {
       index.close()
     }
+  })
+
+  describe('filling its search index a chunk a turn', () => {
+    const at = (minute: number) => new Date(Date.UTC(2026, 4, 1, 10, minute)).toISOString()
+    async function fortyMoments() {
+      const root = await tempDir()
+      const cacheDir = await tempDir()
+      const files: Record<string, string> = {}
+      for (let i = 0; i < 40; i++) files[`status/s${i}.json`] = status(`moment ${i}`, at(i))
+      await writeFiles(root, files)
+      const open = (fill?: FillOptions) => {
+        const index = new TimelineIndex(undefined, { cacheDir, fill })
+        index.setSpaces([{ name: 'pal', root }])
+        return index
+      }
+      return { root, cacheDir, open }
+    }
+    /** What search holds, checked against the documents by FTS5 itself. */
+    function searchable(index: TimelineIndex): string[] {
+      const { db } = index.store
+      db.exec("INSERT INTO search(search, rank) VALUES ('integrity-check', 1)")
+      return (
+        db
+          .prepare(
+            "SELECT docs.body FROM search JOIN docs ON docs.key = search.rowid WHERE search MATCH 'moment'",
+          )
+          .raw()
+          .all() as string[][]
+      )
+        .map(([body]) => body!)
+        .sort((a, b) => Number(a.split(' ')[1]) - Number(b.split(' ')[1]))
+    }
+    const moments = (numbers: number[]) => numbers.map((n) => `moment ${n}`)
+    const range = (from: number, to: number) =>
+      Array.from({ length: to - from + 1 }, (_, i) => from + i)
+
+    it('keeps it whole as files come and go between chunks, and after', async () => {
+      const { root, open } = await fortyMoments()
+      let turns = 0
+      const index = open({
+        chunk: 10,
+        between: async () => {
+          if (++turns !== 3) return
+          // Twenty are in: one of them goes, one not yet in goes, and a new one comes.
+          await rm(join(root, 'status/s0.json'))
+          await rm(join(root, 'status/s39.json'))
+          await writeFiles(root, { 'status/s40.json': status('moment 40', at(40)) })
+          await vi.waitFor(() => {
+            expect(index.store.countOf('pal')).toBe(39)
+            expect(index.store.countOf('pal', 'status/s40.json')).toBe(1)
+          }, waitOpts)
+        },
+      })
+      try {
+        await index.ready()
+        expect(turns).toBe(5)
+        expect(index.store.built).toBe(true)
+        expect(searchable(index)).toEqual(moments([...range(1, 38), 40]))
+        // From now on the index's own triggers keep it whole.
+        await rm(join(root, 'status/s1.json'))
+        await writeFiles(root, { 'status/s41.json': status('moment 41', at(41)) })
+        await vi.waitFor(() => expect(index.store.countOf('pal')).toBe(39), waitOpts)
+        expect(searchable(index)).toEqual(moments([...range(2, 38), 40, 41]))
+      } finally {
+        index.close()
+      }
+    })
+
+    it('cut short halfway (its gateway killed), starts again with the next one', async () => {
+      const { root, cacheDir, open } = await fortyMoments()
+      // A gateway of its own, killed when two chunks of ten are in.
+      const script = join(await tempDir(), 'killed.mjs')
+      await writeFile(
+        script,
+        `import { TimelineIndex } from ${JSON.stringify(new URL('../dist/index/index.js', import.meta.url).href)}
+        let turns = 0
+        const fill = { chunk: 10, between: async () => {
+          if (++turns < 3) return
+          console.log(index.store.db.prepare("SELECT key FROM meta").raw().all().flat().join())
+          process.exit(0)
+        } }
+        const index = new TimelineIndex(undefined, { cacheDir: process.argv[2], fill })
+        index.setSpaces([{ name: 'pal', root: process.argv[3] }])`,
+      )
+      const killed = spawnSync(process.execPath, [script, cacheDir, root], { timeout: 60_000 })
+      expect(killed.status, String(killed.stderr)).toBe(0)
+      // Not built, and half filled.
+      expect(String(killed.stdout).trim()).toBe('filled')
+
+      const next = open({ chunk: 10 })
+      try {
+        await next.ready()
+        expect(next.store.built).toBe(true)
+        expect(searchable(next)).toEqual(moments(range(0, 39)))
+      } finally {
+        next.close()
+      }
+    })
   })
 
   it('keeps the files that land in a folder after its walk read it', async () => {

@@ -9,6 +9,7 @@ import { horizonOf, type Cursor, type Query } from './query.js'
 import { fromRow } from './store/rows.js'
 import type { ThreadInfo } from './store/threads.js'
 import { PostHtml } from './post-html.js'
+import type { FillOptions } from './store/fill-search.js'
 import { openIndex } from './store/db.js'
 import { Store, type StoreChange } from './store/store.js'
 
@@ -43,16 +44,20 @@ export class TimelineIndex extends EventEmitter<{
   #spaces = new Map<string, SpaceIndexer>()
   readonly #pool: ParsePool | undefined
   readonly #posts: PostHtml
+  /** How a new index fills its full-text index (tests pause it between chunks). */
+  readonly #fill: FillOptions | undefined
 
   /**
    * `cacheDir`: where the index is kept between runs (`index.db`); without one it lives in
-   * memory, as for one-shot commands. Throws IndexBusy when another gateway holds it.
+   * memory, as for one-shot commands; `fill`: how a new one fills its full-text index. Throws
+   * IndexBusy when another gateway holds it.
    */
   constructor(
     readonly limits: IndexLimits = indexLimits(),
-    { cacheDir }: { cacheDir?: string } = {},
+    { cacheDir, fill }: { cacheDir?: string; fill?: FillOptions } = {},
   ) {
     super()
+    this.#fill = fill
     const opened = openIndex(cacheDir)
     this.store = new Store(opened)
     this.notes = opened.notes
@@ -140,7 +145,7 @@ export class TimelineIndex extends EventEmitter<{
    */
   async ready(): Promise<void> {
     await this.scanned()
-    await this.store.finishBuild()
+    await this.store.finishBuild(this.#fill)
   }
 
   /** Resolves when every space has finished its first scan (before ready's indexes). */

@@ -76,7 +76,7 @@ CREATE VIRTUAL TABLE search USING fts5(
 /**
  * What a first build does without, and adds once it is done, one statement a turn: random
  * inserts into these indexes and the full-text index cost 30 s of a million items; built at the
- * end they cost 6.
+ * end they cost 6. The full-text index comes after them (fill-search.ts).
  */
 export const INDEXES = [
   'CREATE INDEX IF NOT EXISTS items_id ON items(id)',
@@ -87,15 +87,45 @@ export const INDEXES = [
   'CREATE INDEX IF NOT EXISTS items_ref ON items(ref, date, id)',
   'CREATE INDEX IF NOT EXISTS items_arrived ON items(arrived)',
   'CREATE UNIQUE INDEX IF NOT EXISTS pages_file ON pages(space, path)',
-  // In one go: no document may land between the rebuild and the triggers that keep it whole.
-  `INSERT INTO search(search) VALUES ('rebuild');
-  CREATE TRIGGER IF NOT EXISTS docs_insert AFTER INSERT ON docs BEGIN
-    INSERT INTO search(rowid, title, body, within) VALUES (new.key, new.title, new.body, new.within);
-  END;
-  CREATE TRIGGER IF NOT EXISTS docs_delete AFTER DELETE ON docs BEGIN
-    INSERT INTO search(search, rowid, title, body, within) VALUES ('delete', old.key, old.title, old.body, old.within);
-  END;`,
 ]
+
+const INSERT_DOC = `INSERT INTO search(rowid, title, body, within) VALUES (new.key, new.title, new.body, new.within);`
+const DELETE_DOC = `INSERT INTO search(search, rowid, title, body, within) VALUES ('delete', old.key, old.title, old.body, old.within);`
+
+/** How far a first build has filled the full-text index: the greatest key in it, in `meta`. */
+export const FILLED = 'filled'
+
+/**
+ * The start of a first build's full-text index, filled in key order a chunk at a time up to
+ * `last`, the greatest key when it starts (fill-search.ts). Any earlier attempt is wiped first.
+ * Meanwhile triggers keep it whole: a new document (its key is after `last`, Statements #key)
+ * goes in at once; one removed goes out if it was in, that is if its key is after `last` or not
+ * after FILLED.
+ */
+export const startFill = (last: number) => `
+DROP TRIGGER IF EXISTS docs_insert;
+DROP TRIGGER IF EXISTS docs_delete;
+INSERT INTO search(search) VALUES ('delete-all');
+INSERT OR REPLACE INTO meta (key, value) VALUES ('${FILLED}', -1);
+CREATE TRIGGER docs_insert AFTER INSERT ON docs WHEN new.key > ${last} BEGIN
+  ${INSERT_DOC}
+END;
+CREATE TRIGGER docs_delete AFTER DELETE ON docs
+WHEN old.key > ${last} OR old.key <= (SELECT CAST(value AS INTEGER) FROM meta WHERE key = '${FILLED}') BEGIN
+  ${DELETE_DOC}
+END;`
+
+/** Once every document is in: the triggers that keep the full-text index whole from then on. */
+export const END_FILL = `
+DROP TRIGGER IF EXISTS docs_insert;
+DROP TRIGGER IF EXISTS docs_delete;
+DELETE FROM meta WHERE key = '${FILLED}';
+CREATE TRIGGER docs_insert AFTER INSERT ON docs BEGIN
+  ${INSERT_DOC}
+END;
+CREATE TRIGGER docs_delete AFTER DELETE ON docs BEGIN
+  ${DELETE_DOC}
+END;`
 
 /**
  * Made whenever an index is opened (a new one, or one made before they existed): they hold only

@@ -7,6 +7,7 @@ import { fromRow, sameRow, toRow, type PageText } from './rows.js'
 export type { PageText } from './rows.js'
 import { BUILT } from './schema.js'
 import { makeIndexes } from './build.js'
+import type { FillOptions } from './fill-search.js'
 import { search, type SearchOptions } from './search.js'
 import { Statements } from './statements.js'
 import { Threads } from './threads.js'
@@ -203,10 +204,10 @@ export class Store extends EventEmitter<{ change: [StoreChange] }> {
    * build), and from then on keeps them current with every change. Each statement runs in a
    * turn of its own, so that requests are answered in between.
    */
-  async finishBuild(): Promise<void> {
+  async finishBuild(fill?: FillOptions): Promise<void> {
     if (this.#built || this.#building) return this.#building
     this.#building = (async () => {
-      if (!(await makeIndexes(this.db, () => this.#sql.sealKeys()))) return
+      if (!(await makeIndexes(this.db, () => this.#sql.sealKeys(), fill))) return
       // Ids claimed twice while there was no index to ask: the first file's item wins.
       const doubles = this.db
         .prepare(
