@@ -2,8 +2,18 @@ import { execFileSync } from 'node:child_process'
 import { chmod, mkdir, readdir, rename, rm, symlink, truncate, writeFile } from 'node:fs/promises'
 import { request } from 'node:http'
 import { join } from 'node:path'
+import { pathToFileURL } from 'node:url'
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
-import { get, getJson, runCli, serveCli, startGateway, tempDir, writeFiles } from './helpers.js'
+import {
+  BIN,
+  get,
+  getJson,
+  runCli,
+  serveCli,
+  startGateway,
+  tempDir,
+  writeFiles,
+} from './helpers.js'
 
 // What the sync tool (or the user's disk) can do to a running gateway. In every case the
 // server keeps running, keeps serving the other spaces, says what is wrong, and recovers by
@@ -222,6 +232,35 @@ describe('a file that changes during a ranged download', () => {
     expect(result.bytes.every((b) => b === 1)).toBe(true)
     const after = await get(port, '/@files/swap.bin')
     expect(after.body).toEqual(Buffer.alloc(2048, 2))
+  })
+})
+
+describe('parse workers that cannot start', () => {
+  it('fail the files they were to read, with the reason, instead of being started forever', async () => {
+    const home = await tempDir()
+    const config = join(home, 'config.json')
+    await writeFiles(home, {
+      'pal/index.html': 'home page',
+      'pal/status/a.json': STATUS('one'),
+      'pal/status/b.json': STATUS('two'),
+    })
+    await writeFile(config, JSON.stringify({ spaces: { pal: { path: join(home, 'pal') } } }))
+    // The gateway run from a string of code: its workers inherit --input-type, which a worker
+    // loading a file refuses at start. (Before, they were started again and again, at full
+    // CPU, and the first scan never ended.)
+    const run = `process.argv.splice(1, 1); await import(${JSON.stringify(pathToFileURL(BIN).href)})`
+    const prefix = [process.execPath, '--input-type=module', '-e', run]
+    const server = await serveCli(['--config', config], { HOME: home }, prefix)
+    await vi.waitFor(() => expect(server.output().stderr).toMatch(/^Indexed /m), waitOpts)
+    expect(server.output().stderr).toMatch(
+      /status\/a.json: was skipped: the parse workers cannot start/,
+    )
+    const pal = await summary(server.port, 'pal')
+    expect(pal.problems.map((p: any) => p.reason)).toContain(
+      'was skipped: the parse workers cannot start (--input-type can only be used with string input via --eval, --print, or STDIN)',
+    )
+    // Everything else is served as ever.
+    expect((await get(server.port, '/@pal/')).text).toBe('home page')
   })
 })
 

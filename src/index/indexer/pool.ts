@@ -1,33 +1,10 @@
-import { existsSync } from 'node:fs'
 import { availableParallelism } from 'node:os'
-import { fileURLToPath } from 'node:url'
 import { Worker } from 'node:worker_threads'
 import type { RenderedMarkdown } from '../../render/markdown.js'
 import type { ParsedFile, ParsedSource } from '../parsers/parse-file.js'
 import { Lanes } from './lanes.js'
-import type { WorkerData, WorkerSteps, WorkerTask } from './protocol.js'
-
-/** A task a worker did not finish: too slow, refused, or it died (out of memory). */
-export class TaskFailed extends Error {
-  constructor(
-    readonly reason: string,
-    /** The values of the steps done before the one that failed. */
-    readonly done: unknown[],
-    /** For a parse task: the index of the file it was on. */
-    readonly at?: number,
-  ) {
-    super(reason)
-  }
-}
-
-// Tests run the TypeScript sources, which a worker cannot load: they use the built copy.
-function workerScript(): string | undefined {
-  const here = fileURLToPath(import.meta.url)
-  const script = here.endsWith('.ts')
-    ? fileURLToPath(new URL('../../../dist/index/indexer/worker.js', import.meta.url))
-    : fileURLToPath(new URL('./worker.js', import.meta.url))
-  return existsSync(script) ? script : undefined
-}
+import { TaskFailed, type WorkerData, type WorkerSteps, type WorkerTask } from './protocol.js'
+import { workerScript } from './worker-script.js'
 
 // Long enough that a burst of changes, or a reader going through pages, keeps one warm worker
 // (a cold one takes ~160 ms to load the parsers); short enough that an idle gateway gives its
@@ -36,6 +13,11 @@ const IDLE_MS = 5000
 // A worker parses at most 4 MB files (limits.maxParseBytes); a runaway one is stopped here
 // rather than taking the machine's memory.
 const WORKER_HEAP_MB = 512
+// Workers that die before they are ready (a broken install, a flag they refuse) were started again
+// at once, forever, at full CPU: after this many in a row, what waits fails with the reason, and
+// so does what comes in the next START_PAUSE_MS.
+const START_TRIES = 3
+const START_PAUSE_MS = 30_000
 
 interface Pending {
   id: number
@@ -80,6 +62,9 @@ export class ParsePool {
   /** Workers still loading their parsers. */
   #starting = new Set<Worker>()
   #idleTimer: NodeJS.Timeout | undefined
+  /** Workers that died before they were ready, in a row; why the last one did, until when. */
+  #startFailures = 0
+  #cannotStart: { reason: string; until: number } | undefined
 
   private constructor(
     script: string,
@@ -139,6 +124,9 @@ export class ParsePool {
   #run(task: WorkerTask, steps: number, space?: string): Promise<unknown[]> {
     clearTimeout(this.#idleTimer)
     if (steps === 0) return Promise.resolve([])
+    const broken = this.#cannotStart
+    if (broken && performance.now() < broken.until)
+      return Promise.reject(new TaskFailed(broken.reason, []))
     return new Promise((resolve, reject) => {
       const id = this.#nextId++
       this.#lanes.push({ id, task, space, steps, offset: 0, done: [], resolve, reject }, space)
@@ -204,8 +192,19 @@ export class ParsePool {
     this.#pump()
   }
 
+  /** A worker died before it was ready: after START_TRIES in a row, tasks fail for a while. */
+  #notStarted(worker: Worker, message: string) {
+    if (++this.#startFailures >= START_TRIES) {
+      const reason = `the parse workers cannot start (${message})`
+      this.#cannotStart = { reason, until: performance.now() + START_PAUSE_MS }
+      for (const job of this.#lanes.drain()) job.reject(new TaskFailed(reason, job.done))
+    }
+    this.#fail(worker, message)
+  }
+
   #answered(worker: Worker, { id, values, error, yielded, ready }: WorkerSteps) {
     if (ready) {
+      this.#startFailures = 0
       this.#starting.delete(worker)
       this.#idle.push(worker)
       return this.#pump()
@@ -240,6 +239,7 @@ export class ParsePool {
     worker.unref()
     worker.on('message', (steps: WorkerSteps) => this.#answered(worker, steps))
     worker.on('error', (error) => {
+      if (this.#starting.has(worker)) return this.#notStarted(worker, error.message)
       const memory = (error as NodeJS.ErrnoException).code === 'ERR_WORKER_OUT_OF_MEMORY'
       this.#fail(worker, memory ? `it needed over ${WORKER_HEAP_MB} MB to parse` : error.message)
     })

@@ -44,3 +44,16 @@ export const FLUSH_EVERY = 64
 export const FLUSH_MS = 50
 /** A parse task yields after this long, when it has files left. */
 export const SLICE_MS = 250
+
+/** A task a worker did not finish: too slow, refused, or it died (out of memory). */
+export class TaskFailed extends Error {
+  constructor(
+    readonly reason: string,
+    /** The values of the steps done before the one that failed. */
+    readonly done: unknown[],
+    /** For a parse task: the index of the file it was on. */
+    readonly at?: number,
+  ) {
+    super(reason)
+  }
+}
