@@ -410,6 +410,42 @@ describe.runIf(canMount)('posting when the disk of your space is full or read-on
   })
 })
 
+describe.runIf(canMount)('the index on a disk that fills up', () => {
+  it('keeps serving, says so, and indexes the rest by itself once there is room', async () => {
+    const home = await tempDir()
+    const cache = join(home, 'cache')
+    await mkdir(cache)
+    execFileSync('mount', ['-t', 'tmpfs', '-o', 'size=400k', 'tmpfs', cache])
+    try {
+      const files: Record<string, string> = {}
+      for (let i = 0; i < 2000; i++) files[`pal/status/s${i}.json`] = STATUS(`hello number ${i}`)
+      await writeFiles(home, files)
+      const config = join(home, 'config.json')
+      await writeFile(config, JSON.stringify({ spaces: { pal: { path: join(home, 'pal') } } }))
+      const server = await serveCli(['--config', config, '--cache-dir', cache], { HOME: home })
+      await vi.waitFor(() => expect(server.output().stderr).toMatch(/^Indexed /m), waitOpts)
+      const said = server.output().stderr
+      expect(said).toMatch(/index\.db cannot be written \(database or disk is full\)/)
+      expect(said).toMatch(/search indexes could not be made \(database or disk is full\)/)
+      const first = await summary(server.port, 'pal')
+      expect(first.items).toBeGreaterThan(0)
+      expect(first.items).toBeLessThan(2000)
+
+      // Room again: the next scan (limits.rescanMs, 15 s) reads the files that have no record.
+      execFileSync('mount', ['-o', 'remount,size=50m', 'tmpfs', cache])
+      await vi.waitFor(async () => expect((await summary(server.port, 'pal')).items).toBe(2000), {
+        timeout: 60_000,
+        interval: 500,
+      })
+      expect(server.child.exitCode).toBeNull()
+      server.child.kill('SIGTERM')
+      await new Promise((resolve) => server.child.once('exit', resolve))
+    } finally {
+      execFileSync('umount', ['-l', cache])
+    }
+  })
+})
+
 describe.runIf(canMount)('a space folder made unreadable', () => {
   // Root reads everything: the gateway runs as nobody here, as a user's gateway would.
   it('is reported, the others keep serving, and it recovers when readable again', async () => {

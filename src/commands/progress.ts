@@ -18,6 +18,15 @@ export function reportIndexing(
     out.write(`Indexing… ${files.toLocaleString('en')} files, ${done}/${spaces} spaces done\n`)
   }
   index.on('progress', onProgress)
+  // The index's disk is full: said once a minute at most, while it lasts.
+  let unwritableSaid = -Infinity
+  index.store.on('unwritable', (reason) => {
+    if (performance.now() - unwritableSaid < 60_000) return
+    unwritableSaid = performance.now()
+    out.write(
+      `The index ${index.store.file ?? ''} cannot be written (${reason}): what changes in the folders is indexed once there is room again; syncweb tries again by itself.\n`,
+    )
+  })
   // A new index then makes its indexes: at a million items, 15 s with no file to count.
   void index.scanned().then(() => {
     if (index.store.built || last === 0) return
@@ -44,5 +53,9 @@ export function reportIndexing(
     )
     for (const line of lines.slice(0, 10)) out.write(line)
     if (lines.length > 10) out.write(`  … and ${lines.length - 10} more\n`)
+    if (index.store.buildFailed)
+      out.write(
+        `The timeline and search indexes could not be made (${index.store.buildFailed}): search finds nothing until syncweb is started again with room for ${index.store.file}.\n`,
+      )
   })
 }

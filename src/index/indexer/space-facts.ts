@@ -5,6 +5,7 @@ import type { ParsedFile, ParsedSource } from '../parsers/parse-file.js'
 import type { Profile } from '../parsers/profile.js'
 import type { TwtxtMeta } from '../parsers/twtxt.js'
 import type { FileFacts, StoredFile } from '../store/files.js'
+import { isWriteFailure } from '../store/db.js'
 import type { Store } from '../store/store.js'
 import type { IndexLimits } from './limits.js'
 
@@ -74,7 +75,12 @@ export class SpaceFacts {
 
   /** Sets (or, with undefined, clears) the problem of a folder (files get theirs with record). */
   problem(path: string, reason: string | undefined) {
-    this.store.files.setProblem(this.space, path, reason)
+    try {
+      this.store.files.setProblem(this.space, path, reason)
+    } catch (error) {
+      // The index's disk is full: the next scan finds the folder's problem again.
+      if (!isWriteFailure(error)) throw error
+    }
   }
 
   forget(path: string) {

@@ -3,6 +3,7 @@ import { join } from 'node:path'
 import type { FileVersion } from '../../spaces/read.js'
 import type { ParsedFile } from '../parsers/parse-file.js'
 import { sourceOf } from '../parsers/sources.js'
+import { isWriteFailure } from '../store/db.js'
 import type { Store } from '../store/store.js'
 import { FeedChoice } from './feeds.js'
 import type { IndexLimits } from './limits.js'
@@ -26,6 +27,9 @@ export class SpaceFiles {
   reread = 0
   unchanged = 0
   #feeds = new FeedChoice()
+  /** Since when writes of this space's files were refused, and how long to wait before a retry. */
+  #unwritten: { at: number; wait: number } | undefined
+  #retryWait: number
   #tickets = new Map<string, number>()
   #ticket = 0
 
@@ -37,7 +41,9 @@ export class SpaceFiles {
     readonly pool: ParsePool | undefined,
     /** True while the first scan runs: its items are not news for /events. */
     readonly scanning: () => boolean,
-  ) {}
+  ) {
+    this.#retryWait = limits.rescanMs
+  }
 
   /** Starts over (the folder came back, or was replaced): pending results are dropped. */
   reset(real: string | undefined) {
@@ -60,8 +66,7 @@ export class SpaceFiles {
           this.#record(job, results[i]!, quiet)
         })
       // A sync delivering thousands of files at once: one transaction, not one per file.
-      if (jobs.length > 1) this.store.bulk(record)
-      else record()
+      this.#writing(() => (jobs.length > 1 ? this.store.bulk(record) : record()))
     })
   }
 
@@ -123,12 +128,36 @@ export class SpaceFiles {
   forget(path: string) {
     this.#tickets.delete(path)
     this.facts.forget(path)
-    this.store.forget(this.name, path)
+    this.#writing(() => this.store.forget(this.name, path))
     const home = path === 'index.html' || path === 'index.htm'
     if (home || this.#feeds.isFeed(path)) {
       if (home) this.#feeds.alternate = undefined
       this.#feeds.remove(path)
       void this.chooseFeed()
+    }
+  }
+
+  /**
+   * True when a full scan should try again what the index's disk refused to write (it was full):
+   * files with no record are read again. Tried after limits.rescanMs, then twice as long each
+   * time it fails again, up to 10 minutes.
+   */
+  retryDue(now = Date.now()): boolean {
+    const failed = this.#unwritten
+    if (!failed || now - failed.at < failed.wait) return false
+    this.#unwritten = undefined
+    this.#retryWait = Math.min(failed.wait * 2, 600_000)
+    return true
+  }
+
+  /** Runs a write of the index; one the disk refuses is dropped, and tried again (retryDue). */
+  #writing(write: () => unknown) {
+    try {
+      write()
+      if (!this.#unwritten) this.#retryWait = this.limits.rescanMs
+    } catch (error) {
+      if (!isWriteFailure(error)) throw error
+      this.#unwritten ??= { at: Date.now(), wait: this.#retryWait }
     }
   }
 

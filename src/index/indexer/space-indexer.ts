@@ -151,8 +151,8 @@ export class SpaceIndexer extends EventEmitter<{
   }
 
   #tick() {
-    if (this.facts.degraded && Date.now() - this.#lastScan > this.limits.rescanMs)
-      this.#changed(null)
+    const degraded = this.facts.degraded && Date.now() - this.#lastScan > this.limits.rescanMs
+    if (degraded || this.#files.retryDue()) this.#changed(null)
   }
 
   #changed(path: string | null) {

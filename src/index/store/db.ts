@@ -121,6 +121,31 @@ function prepare(db: Db): { db: Db; built: boolean } {
   return { db, built }
 }
 
+/** An error of a write the disk refused: full, failing, read-only. The index is a cache: such
+ * writes are dropped and tried again later (SpaceFiles), never the end of the gateway. */
+export function isWriteFailure(error: unknown): boolean {
+  const code = (error as { code?: unknown }).code
+  return typeof code === 'string' && /^SQLITE_(FULL|IOERR|READONLY|CANTOPEN)/.test(code)
+}
+
+/**
+ * Runs `work` in a transaction (or in the one open). Not libsql's transaction(): when a full
+ * disk has rolled the transaction back already, its ROLLBACK throws "no transaction is active"
+ * in place of SQLITE_FULL.
+ */
+export function transact<T>(db: Db, work: () => T): T {
+  if (db.inTransaction) return work()
+  db.exec('BEGIN')
+  try {
+    const result = work()
+    db.exec('COMMIT')
+    return result
+  } catch (error) {
+    if (db.inTransaction) db.exec('ROLLBACK')
+    throw error
+  }
+}
+
 /** The first column of the first row (libsql has no `pluck`, and adds `_metadata` to `get`). */
 export function value(db: Db, sql: string, ...params: unknown[]): unknown {
   return (

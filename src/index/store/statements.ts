@@ -3,7 +3,7 @@ import { shownAt, type Query } from '../query.js'
 import type Database from 'libsql'
 import type { Db } from './db.js'
 import { filtersOf } from './filters.js'
-import { DOCS_KEY, DOCS_KEY_FIX } from './schema.js'
+import { BUILT, DOCS_KEY, DOCS_KEY_FIX } from './schema.js'
 import { spaceToken } from './search.js'
 import { ITEM_COLUMNS, type ItemRow, type PageText, type toRow } from './rows.js'
 
@@ -143,6 +143,28 @@ export class Statements {
     for (const token of mentions) this.#deleteMention.run(token, rowid)
     this.#deleteItem.run(rowid)
     this.#deleteDoc.run(rowid)
+  }
+
+  /** Each space's number of items. */
+  counts(): Array<[string, number]> {
+    return this.#db
+      .prepare('SELECT space, count(*) FROM items GROUP BY space')
+      .raw()
+      .all() as Array<[string, number]>
+  }
+
+  /** A first build is over: an id claimed twice keeps the first file's item, and it says so. */
+  markBuilt() {
+    const doubles = this.#db
+      .prepare(
+        'SELECT rowid FROM items WHERE rowid NOT IN (SELECT min(rowid) FROM items GROUP BY id)',
+      )
+      .raw()
+      .all() as Array<[number]>
+    for (const [rowid] of doubles) this.deleteItem(rowid)
+    this.#db
+      .prepare('INSERT INTO meta (key, value) VALUES (?, ?)')
+      .run(BUILT, new Date().toISOString())
   }
 
   /** A page's text for search (`mtimeMs`: when it was written, for a first build's order). */

@@ -1,11 +1,10 @@
 import { EventEmitter } from 'node:events'
 import type { Item } from '../item.js'
 import { horizonOf, shownAt, type Page, type Query } from '../query.js'
-import { value, type Db, type OpenedIndex } from './db.js'
+import { isWriteFailure, transact, value, type Db, type OpenedIndex } from './db.js'
 import { FileTable, type StoredFile } from './files.js'
 import { fromRow, sameRow, toRow, type PageText } from './rows.js'
 export type { PageText } from './rows.js'
-import { BUILT } from './schema.js'
 import { makeIndexes } from './build.js'
 import type { FillOptions } from './fill-search.js'
 import { search, type SearchOptions } from './search.js'
@@ -29,13 +28,15 @@ export interface FileUpdate {
 }
 
 /**
- * Every item of every space, and every page, in SQLite (store/db.ts opens it): the timeline is
- * read a page at a time from its indexes, so memory does not grow with the number of items.
- * Items are replaced a file at a time (a file is the unit a parser sees), and each replacement
- * is announced as one `change` event. A new index is filled without its indexes and full-text
- * index, which finishBuild() then makes in one pass (five times faster than keeping them).
+ * Every item of every space, and every page, in SQLite (store/db.ts opens it), read a page at a
+ * time from its indexes. Items are replaced a file at a time, each replacement announced as one
+ * `change` event. A new index is filled without most indexes, made by finishBuild() at the end.
  */
-export class Store extends EventEmitter<{ change: [StoreChange] }> {
+export class Store extends EventEmitter<{
+  change: [StoreChange]
+  /** A write the disk refused (full, failing): why. */
+  unwritable: [string]
+}> {
   readonly db: Db
   readonly file: string | undefined
   readonly files: FileTable
@@ -56,11 +57,12 @@ export class Store extends EventEmitter<{ change: [StoreChange] }> {
     this.#sql = new Statements(this.db)
     this.files = new FileTable(this.db)
     this.threads = new Threads(this.db, this.#sql, () => this.#built)
-    for (const [space, count] of this.db
-      .prepare('SELECT space, count(*) FROM items GROUP BY space')
-      .raw()
-      .all() as Array<[string, number]>)
-      this.#counts.set(space, count)
+    this.#recount()
+  }
+
+  /** Each space's number of items, as the index holds them. */
+  #recount() {
+    this.#counts = new Map(this.#sql.counts())
   }
 
   /** Items in all spaces. */
@@ -82,7 +84,17 @@ export class Store extends EventEmitter<{ change: [StoreChange] }> {
 
   /** Runs `work` (many setFile calls: a scan, a sync burst) in one transaction. */
   bulk<T>(work: () => T): T {
-    return this.db.inTransaction ? work() : this.db.transaction(work)()
+    const outer = !this.db.inTransaction
+    try {
+      return transact(this.db, work)
+    } catch (error) {
+      if (outer && isWriteFailure(error)) {
+        // Rolled back: the counts it changed are read again from the index.
+        this.#recount()
+        this.emit('unwritable', (error as Error).message)
+      }
+      throw error
+    }
   }
 
   /** Replaces what one file of a space brings: its items, its page, its record. */
@@ -207,20 +219,15 @@ export class Store extends EventEmitter<{ change: [StoreChange] }> {
   async finishBuild(fill?: FillOptions): Promise<void> {
     if (this.#built || this.#building) return this.#building
     this.#building = (async () => {
-      if (!(await makeIndexes(this.db, () => this.#sql.sealKeys(), fill))) return
-      // Ids claimed twice while there was no index to ask: the first file's item wins.
-      const doubles = this.db
-        .prepare(
-          'SELECT rowid FROM items WHERE rowid NOT IN (SELECT min(rowid) FROM items GROUP BY id)',
-        )
-        .raw()
-        .all() as Array<[number]>
-      this.bulk(() => {
-        for (const [rowid] of doubles) this.#sql.deleteItem(rowid)
-        this.db
-          .prepare('INSERT INTO meta (key, value) VALUES (?, ?)')
-          .run(BUILT, new Date().toISOString())
-      })
+      try {
+        if (!(await makeIndexes(this.db, () => this.#sql.sealKeys(), fill))) return
+        this.bulk(() => this.#sql.markBuilt())
+      } catch (error) {
+        // A full or failing disk: served without them, and made at the next start.
+        if (!isWriteFailure(error)) throw error
+        this.buildFailed = (error as Error).message
+        return
+      }
       this.#built = true
       this.#newest.clear()
       this.#version++
@@ -229,6 +236,8 @@ export class Store extends EventEmitter<{ change: [StoreChange] }> {
   }
 
   #building: Promise<void> | undefined
+  /** Why a first build could not make its indexes (the disk was full), if it could not. */
+  buildFailed: string | undefined
 
   close(): void {
     if (this.db.open) this.db.close()
