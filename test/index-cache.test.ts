@@ -80,6 +80,26 @@ describe('a restart', () => {
     expect(shown).not.toContain('status 1')
   })
 
+  it('forgets a space unfollowed while it was down: its items, pages and search hits', async () => {
+    const { home, config, start, stop } = await setup({ 'status/a.json': status('pal says hi') })
+    await writeFiles(join(home, 'bob'), {
+      'status/a.json': status('bob says hi'),
+      'about.html': '<title>About bob</title><p>bob says more</p>',
+    })
+    const both = { pal: { path: join(home, 'pal') }, bob: { path: join(home, 'bob') } }
+    await writeFile(config, JSON.stringify({ spaces: both }))
+    const first = await start()
+    expect(await texts(first.port)).toEqual(['bob says hi', 'pal says hi'])
+    await stop(first)
+
+    await writeFile(config, JSON.stringify({ spaces: { pal: both.pal } }))
+    const again = await start()
+    expect(await texts(again.port)).toEqual(['pal says hi'])
+    const hits = (await getJson(again.port, '/api/search?q=says')).body.hits
+    expect(hits.map((h: any) => h.space)).toEqual(['pal'])
+    await stop(again)
+  })
+
   it('keeps a space whose folder is missing at start, and catches up when it comes back', async () => {
     const { home, start, stop } = await setup({ 'status/a.json': status('kept while away') })
     await stop(await start())

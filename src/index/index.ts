@@ -89,6 +89,8 @@ export class TimelineIndex extends EventEmitter<{
       ...this.limits,
       rootCheckMs: Math.max(this.limits.rootCheckMs, list.length * ROOT_CHECK_EACH_MS),
     }
+    // Spaces unfollowed while no gateway ran: what the index kept of them goes too.
+    for (const name of this.store.files.spaces()) if (!wanted.has(name)) this.store.dropSpace(name)
     for (const settings of list) {
       if (this.#spaces.has(settings.name)) continue
       const indexer = new SpaceIndexer(settings, this.store, limits, this.#pool)

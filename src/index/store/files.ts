@@ -36,6 +36,7 @@ export class FileTable {
   readonly #facts
   readonly #under
   readonly #drop
+  readonly #spaces
 
   constructor(db: Db) {
     this.#has = db.prepare('SELECT 1 FROM files WHERE space = ? AND path = ?').raw()
@@ -80,6 +81,12 @@ export class FileTable {
       .prepare('SELECT path FROM files WHERE space = ? AND path > ? AND path < ?')
       .raw()
     this.#drop = db.prepare('DELETE FROM files WHERE space = ?')
+    // One probe of the primary key per space (a skip-scan), not a read of every file.
+    this.#spaces = db
+      .prepare(
+        'WITH RECURSIVE s(space) AS (SELECT min(space) FROM files UNION ALL SELECT (SELECT min(space) FROM files WHERE space > s.space) FROM s WHERE s.space IS NOT NULL) SELECT space FROM s WHERE space IS NOT NULL',
+      )
+      .raw()
   }
 
   has(space: string, path: string): boolean {
@@ -147,6 +154,11 @@ export class FileTable {
 
   dropSpace(space: string) {
     this.#drop.run(space)
+  }
+
+  /** Every space with a file recorded. */
+  spaces(): string[] {
+    return (this.#spaces.all() as Array<[string]>).map(([space]) => space)
   }
 }
 
