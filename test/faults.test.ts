@@ -444,6 +444,47 @@ describe.runIf(canMount)('the index on a disk that fills up', () => {
       execFileSync('umount', ['-l', cache])
     }
   })
+
+  it('full while it makes its indexes: serves the timeline, and makes them at the next start', async () => {
+    const home = await tempDir()
+    const cache = join(home, 'cache')
+    await mkdir(cache)
+    // Room for the tables of these 2,000 statuses, not for their full-text index as well.
+    execFileSync('mount', ['-t', 'tmpfs', '-o', 'size=2200k', 'tmpfs', cache])
+    try {
+      const files: Record<string, string> = {}
+      const words =
+        'with some words to index here and there, many words make the full-text index grow'
+      for (let i = 0; i < 2000; i++) files[`pal/status/s${i}.json`] = STATUS(`hello ${i} ${words}`)
+      await writeFiles(home, files)
+      const config = join(home, 'config.json')
+      await writeFile(config, JSON.stringify({ spaces: { pal: { path: join(home, 'pal') } } }))
+      const args = ['--config', config, '--cache-dir', cache]
+      const first = await serveCli(args, { HOME: home })
+      await vi.waitFor(
+        () => expect(first.output().stderr).toMatch(/^Indexed 2,000 items/m),
+        waitOpts,
+      )
+      expect(first.output().stderr).toMatch(
+        /search indexes could not be made \(database or disk is full\)/,
+      )
+      expect((await summary(first.port, 'pal')).items).toBe(2000)
+      expect(first.child.exitCode).toBeNull()
+      first.child.kill('SIGTERM')
+      await new Promise((resolve) => first.child.once('exit', resolve))
+
+      execFileSync('mount', ['-o', 'remount,size=50m', 'tmpfs', cache])
+      const next = await serveCli(args, { HOME: home })
+      await vi.waitFor(() => expect(next.output().stderr).toMatch(/^Indexed /m), waitOpts)
+      expect(next.output().stderr).not.toMatch(/could not be made/)
+      const hits = (await getJson(next.port, '/api/search?q=hello')).body.hits
+      expect(hits.length).toBeGreaterThan(0)
+      next.child.kill('SIGTERM')
+      await new Promise((resolve) => next.child.once('exit', resolve))
+    } finally {
+      execFileSync('umount', ['-l', cache])
+    }
+  })
 })
 
 describe.runIf(canMount)('a space folder made unreadable', () => {

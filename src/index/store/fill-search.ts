@@ -1,5 +1,4 @@
-import type { Db } from './db.js'
-import { value } from './db.js'
+import { transact, value, type Db } from './db.js'
 import { END_FILL, FILLED, startFill } from './schema.js'
 
 /** Documents put into the full-text index in one turn: ~200 ms of a million, 9 s in all. */
@@ -43,10 +42,10 @@ export async function fillSearch(db: Db, options: FillOptions = {}): Promise<boo
     if (!db.open) return false
     const to = (end.get(filled, last, chunk) as [number | null])[0]
     if (to === null) break
-    db.transaction(() => {
+    transact(db, () => {
       fill.run(filled, to)
       mark.run(to)
-    })()
+    })
     filled = to
   }
   db.exec(END_FILL)
