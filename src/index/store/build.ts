@@ -1,4 +1,4 @@
-import type { Db } from './db.js'
+import { isWriteFailure, type Db } from './db.js'
 import { fillSearch, type FillOptions } from './fill-search.js'
 import { INDEXES } from './schema.js'
 
@@ -36,8 +36,7 @@ function spilling(db: Db, run: () => void) {
   try {
     run()
   } catch (error) {
-    const code = (error as { code?: unknown }).code
-    if (typeof code !== 'string' || !/^SQLITE_(FULL|IOERR|CANTOPEN)/.test(code)) throw error
+    if (!isWriteFailure(error)) throw error
     db.exec('PRAGMA temp_store = MEMORY')
     run()
   }
