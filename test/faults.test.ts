@@ -487,6 +487,69 @@ describe.runIf(canMount)('the index on a disk that fills up', () => {
   })
 })
 
+describe.runIf(canMount)('a space unfollowed while the index is full', () => {
+  it('is unfollowed with no config error, and leaves the timeline and search once there is room', async () => {
+    const home = await tempDir()
+    const cache = join(home, 'cache')
+    await mkdir(cache)
+    execFileSync('mount', ['-t', 'tmpfs', '-o', 'size=3m', 'tmpfs', cache])
+    try {
+      const files: Record<string, string> = {}
+      for (const name of ['pal', 'bob'])
+        for (let i = 0; i < 300; i++)
+          files[`${name}/status/s${i}.json`] = STATUS(`${name} says ${i}`)
+      await writeFiles(home, files)
+      const config = join(home, 'config.json')
+      const follow = async (...names: string[]) => {
+        const spaces = Object.fromEntries(names.map((n) => [n, { path: join(home, n) }]))
+        await writeFile(`${config}.tmp`, JSON.stringify({ spaces }))
+        await rename(`${config}.tmp`, config)
+      }
+      await follow('pal', 'bob')
+      const args = ['--config', config, '--cache-dir', cache]
+      // What the timeline and search still show of bob.
+      const ofBob = async (port: number) => [
+        (await getJson(port, '/timeline.json?q=bob')).body.items.length,
+        (await getJson(port, '/api/search?q=bob')).body.hits.length,
+      ]
+      const first = await serveCli(args, { HOME: home })
+      await vi.waitFor(() => expect(first.output().stderr).toMatch(/^Indexed 600 items/m), waitOpts)
+      expect(await ofBob(first.port)).toEqual([50, 20])
+
+      // The disk fills up, then bob is unfollowed: dropping bob's rows is a write it refuses.
+      await writeFile(join(cache, 'filler'), Buffer.alloc(3 * 2 ** 20)).catch(() => {})
+      await follow('pal')
+      const said = () => first.output().stdout + first.output().stderr
+      await vi.waitFor(() => expect(said()).toMatch(/unfollowed @bob/), waitOpts)
+      expect(said()).toMatch(/index\.db cannot be written \(database or disk is full\)/)
+      expect(said()).not.toMatch(/config error/i)
+      expect(
+        (await getJson(first.port, '/api/spaces')).body.map((s: { name: string }) => s.name),
+      ).toEqual(['pal'])
+      first.child.kill('SIGTERM')
+      await new Promise((resolve) => first.child.once('exit', resolve))
+
+      // Started again, still full, with bob's rows still in the index: no crash, and the count
+      // is of the spaces it follows.
+      const next = await serveCli(args, { HOME: home })
+      await vi.waitFor(() => expect(next.output().stderr).toMatch(/^Indexed 300 items/m), waitOpts)
+      expect(next.output().stderr).toMatch(/cannot be written \(database or disk is full\)/)
+      // Room again: bob's rows go by themselves (tried again every limits.rescanMs, 15 s).
+      expect((await ofBob(next.port))[0]).toBeGreaterThan(0)
+      await rm(join(cache, 'filler'))
+      await vi.waitFor(async () => expect(await ofBob(next.port)).toEqual([0, 0]), {
+        timeout: 40_000,
+        interval: 500,
+      })
+      expect(next.child.exitCode).toBeNull()
+      next.child.kill('SIGTERM')
+      await new Promise((resolve) => next.child.once('exit', resolve))
+    } finally {
+      execFileSync('umount', ['-l', cache])
+    }
+  })
+})
+
 describe.runIf(canMount)('a space folder made unreadable', () => {
   // Root reads everything: the gateway runs as nobody here, as a user's gateway would.
   it('is reported, the others keep serving, and it recovers when readable again', async () => {

@@ -20,13 +20,15 @@ export function reportIndexing(
   index.on('progress', onProgress)
   // The index's disk is full: said once a minute at most, while it lasts.
   let unwritableSaid = -Infinity
-  index.store.on('unwritable', (reason) => {
+  const unwritable = (reason: string) => {
     if (performance.now() - unwritableSaid < 60_000) return
     unwritableSaid = performance.now()
     out.write(
       `The index ${index.store.file ?? ''} cannot be written (${reason}): what changes in the folders is indexed once there is room again; syncweb tries again by itself.\n`,
     )
-  })
+  }
+  index.store.on('unwritable', unwritable)
+  if (index.refused) unwritable(index.refused)
   // A new index then makes its indexes: at a million items, 15 s with no file to count.
   void index.scanned().then(() => {
     if (index.store.built || last === 0) return
@@ -44,8 +46,10 @@ export function reportIndexing(
     )
     const { files, reread, unchanged } = index.progress()
     const n = (count: number) => count.toLocaleString('en')
+    // Not store.size: a space unfollowed while the disk was full is still in the index.
+    const items = index.names.reduce((sum, name) => sum + index.store.countOf(name), 0)
     out.write(
-      `Indexed ${n(index.store.size)} items from ${n(files)} files in ${seconds} s` +
+      `Indexed ${n(items)} items from ${n(files)} files in ${seconds} s` +
         ` (${n(reread)} read, ${n(unchanged)} unchanged since last time and not read again)` +
         (lines.length
           ? `; ${lines.length === 1 ? '1 file' : `${n(lines.length)} files`} skipped (syncweb spaces and /settings list them too):\n`

@@ -46,6 +46,9 @@ export class TimelineIndex extends EventEmitter<{
   readonly #posts: PostHtml
   /** How a new index fills its full-text index (tests pause it between chunks). */
   readonly #fill: FillOptions | undefined
+  #dropRetry: NodeJS.Timeout | undefined
+  /** The first write the disk refused, should that be before the log listens (reportIndexing). */
+  refused: string | undefined
 
   /**
    * `cacheDir`: where the index is kept between runs (`index.db`); without one it lives in
@@ -66,6 +69,7 @@ export class TimelineIndex extends EventEmitter<{
       this.#spaces.get(item.space)?.facts.problem(item.path, reason),
     )
     this.store.on('change', (change) => this.emit('change', change))
+    this.store.once('unwritable', (reason) => (this.refused = reason))
   }
 
   /** Starts indexing new spaces, stops and drops removed ones, restarts moved ones. */
@@ -78,7 +82,8 @@ export class TimelineIndex extends EventEmitter<{
       indexer.stop()
       indexer.removeAllListeners()
       this.#spaces.delete(name)
-      if (!next || next.root !== indexer.settings.root) this.store.dropSpace(name)
+      // Followed elsewhere: what the old folder brought goes now (unfollowed: #dropUnfollowed).
+      if (next && next.root !== indexer.settings.root) this.store.dropSpace(name)
       if (!next) this.emit('space', name)
       this.emit('touched', name)
     }
@@ -89,8 +94,6 @@ export class TimelineIndex extends EventEmitter<{
       ...this.limits,
       rootCheckMs: Math.max(this.limits.rootCheckMs, list.length * ROOT_CHECK_EACH_MS),
     }
-    // Spaces unfollowed while no gateway ran: what the index kept of them goes too.
-    for (const name of this.store.files.spaces()) if (!wanted.has(name)) this.store.dropSpace(name)
     for (const settings of list) {
       if (this.#spaces.has(settings.name)) continue
       const indexer = new SpaceIndexer(settings, this.store, limits, this.#pool)
@@ -101,8 +104,22 @@ export class TimelineIndex extends EventEmitter<{
       void indexer.start()
       this.emit('space', settings.name)
     }
+    this.#dropUnfollowed()
     // A new index makes its indexes once its first build is over.
     if (!this.store.built) void this.ready()
+  }
+
+  /**
+   * Drops what the index holds of spaces it no longer follows, including those unfollowed while
+   * no gateway ran. A drop the disk refuses (full) is tried again after limits.rescanMs.
+   */
+  #dropUnfollowed() {
+    clearTimeout(this.#dropRetry)
+    let refused = false
+    for (const name of this.store.files.spaces())
+      if (!this.#spaces.has(name) && !this.store.dropSpace(name)) refused = true
+    if (refused)
+      this.#dropRetry = setTimeout(() => this.#dropUnfollowed(), this.limits.rescanMs).unref()
   }
 
   /** The spaces it follows, by name. */
@@ -161,6 +178,7 @@ export class TimelineIndex extends EventEmitter<{
   }
 
   close() {
+    clearTimeout(this.#dropRetry)
     for (const indexer of this.#spaces.values()) indexer.stop()
     this.#pool?.close()
     this.store.close()

@@ -8,6 +8,7 @@ export type { PageText } from './rows.js'
 import { makeIndexes } from './build.js'
 import type { FillOptions } from './fill-search.js'
 import { search, type SearchOptions } from './search.js'
+import { SpaceCounts } from './space-counts.js'
 import { Statements } from './statements.js'
 import { Threads } from './threads.js'
 
@@ -45,9 +46,7 @@ export class Store extends EventEmitter<{
   readonly #sql: Statements
   #built: boolean
   #version = 0
-  /** space → its number of items, and its newest item's date while the index is not built. */
-  #counts = new Map<string, number>()
-  #newest = new Map<string, number>()
+  readonly #counts: SpaceCounts
 
   constructor(opened: OpenedIndex) {
     super()
@@ -57,19 +56,12 @@ export class Store extends EventEmitter<{
     this.#sql = new Statements(this.db)
     this.files = new FileTable(this.db)
     this.threads = new Threads(this.db, this.#sql, () => this.#built)
-    this.#recount()
-  }
-
-  /** Each space's number of items, as the index holds them. */
-  #recount() {
-    this.#counts = new Map(this.#sql.counts())
+    this.#counts = new SpaceCounts(() => this.#sql.counts())
   }
 
   /** Items in all spaces. */
   get size(): number {
-    let size = 0
-    for (const count of this.#counts.values()) size += count
-    return size
+    return this.#counts.total
   }
 
   /** Changes with every change of the items: a key for caches of rendered pages and feeds. */
@@ -90,7 +82,7 @@ export class Store extends EventEmitter<{
     } catch (error) {
       if (outer && isWriteFailure(error)) {
         // Rolled back: the counts it changed are read again from the index.
-        this.#recount()
+        this.#counts.reread()
         this.emit('unwritable', (error as Error).message)
       }
       throw error
@@ -128,14 +120,14 @@ export class Store extends EventEmitter<{
         if (!was) added++
         kept.add(item.id)
         change.upserted.push({ ...item, arrived, shown: shownAt(item.date, arrived) })
-        if (!this.#built) this.#newest.set(space, Math.max(this.#newest.get(space) ?? 0, item.date))
+        if (!this.#built) this.#counts.saw(space, item.date)
       }
       for (const row of old) {
         if (kept.has(row.id)) continue
         this.#sql.deleteItem(row.rowid)
         change.removed.push(row.id)
       }
-      this.#counts.set(space, (this.#counts.get(space) ?? 0) + added - change.removed.length)
+      this.#counts.add(space, added - change.removed.length)
       if (update.page !== undefined)
         this.#sql.setPage(space, path, update.page, known, update.record?.mtimeMs ?? now)
       if (update.record === null) this.files.delete(space, path)
@@ -153,21 +145,29 @@ export class Store extends EventEmitter<{
     return this.setFile(space, path, [], { record: null, page: null })
   }
 
-  /** Removes every item and page of a space (it was unfollowed, or followed elsewhere). */
-  dropSpace(space: string): void {
-    const removed = this.bulk(() => this.#sql.dropSpace(space))
-    this.files.dropSpace(space)
-    this.#counts.delete(space)
-    this.#newest.delete(space)
+  /**
+   * Removes every item, page and file record of a space (unfollowed, or followed elsewhere); false
+   * when the disk refused it (reported as `unwritable`): TimelineIndex tries again later.
+   */
+  dropSpace(space: string): boolean {
+    let removed: string[]
+    try {
+      removed = this.bulk(() => (this.files.dropSpace(space), this.#sql.dropSpace(space)))
+    } catch (error) {
+      if (isWriteFailure(error)) return false
+      throw error
+    }
+    this.#counts.drop(space)
     if (removed.length) {
       this.#version++
       this.emit('change', { upserted: [], removed })
     }
+    return true
   }
 
   /** How many items a space holds, or one of its files when `path` is given. */
   countOf(space: string, path?: string): number {
-    if (path === undefined) return this.#counts.get(space) ?? 0
+    if (path === undefined) return this.#counts.of(space)
     return this.files.has(space, path) ? this.#sql.countOfFile(space, path) : 0
   }
 
@@ -199,9 +199,9 @@ export class Store extends EventEmitter<{
 
   /** Per space: item count and when its newest visible item appeared. */
   statsOf(space: string, now = Date.now()): { items: number; lastUpdated?: number } {
-    const count = this.#counts.get(space) ?? 0
+    const count = this.#counts.of(space)
     if (!this.#built) {
-      const newest = this.#newest.get(space)
+      const newest = this.#counts.newest(space)
       return {
         items: count,
         ...(newest !== undefined ? { lastUpdated: Math.min(newest, now) } : {}),
@@ -229,7 +229,7 @@ export class Store extends EventEmitter<{
         return
       }
       this.#built = true
-      this.#newest.clear()
+      this.#counts.built()
       this.#version++
     })()
     return this.#building
