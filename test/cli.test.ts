@@ -3,7 +3,7 @@ import { mkdir, readFile, readdir, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { beforeEach, describe, expect, it, vi } from 'vitest'
 import { COMMANDS } from '../src/cli.js'
-import { BIN, ROOT, cleanup, get, runCli, serveCli, tempDir } from './helpers.js'
+import { BIN, ROOT, cleanup, get, runCli, serveCli, tempDir, writeFiles } from './helpers.js'
 
 let home: string
 let env: Record<string, string>
@@ -324,6 +324,20 @@ describe('serve', () => {
       expect(server.output().stderr).toMatch(/; 1 file skipped \(syncweb spaces and \/settings/),
     )
     expect(server.output().stderr).toContain('@ada/status/bad.json: not valid JSON')
+  })
+
+  it('counts every file skipped, beyond the 1,000 a space lists', async () => {
+    const dir = await tempDir()
+    const bad: Record<string, string> = {}
+    for (let i = 0; i < 1005; i++) bad[`status/bad-${i}.json`] = '{ "text": "half'
+    await writeFiles(join(dir, 'ada'), bad)
+    const file = join(dir, 'config.json')
+    await writeFile(file, JSON.stringify({ spaces: { ada: { path: 'ada' } } }))
+    const server = await serveCli(['--config', file], env)
+    await vi.waitFor(() => expect(server.output().stderr).toMatch(/; 1,005 files skipped/), {
+      timeout: 20_000,
+    })
+    await vi.waitFor(() => expect(server.output().stderr).toMatch(/… and 995 more\n/))
   })
 
   it('binds 127.0.0.1 by default', async () => {

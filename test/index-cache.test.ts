@@ -506,8 +506,10 @@ describe('search order', () => {
     // The page says which order it is in.
     const next = new URL(page.next_url).search
     expect((await get(port, `/search${next}`)).text).toMatch(
-      /Older matches, newest first: the first pages ranked the newest 300 by relevance/,
+      /Older matches, the latest to arrive first: the first pages ranked the newest 300 by relevance/,
     )
+    expect(first.order).toBe('relevance')
+    expect((await getJson(port, `/api/search${next}`)).body.order).toBe('older')
   })
 
   it('shows the whole phrase in a snippet, however far into the text', async () => {
@@ -541,7 +543,8 @@ describe('search order', () => {
     expect(pal.hits.every((h: any) => h.space === 'pal')).toBe(true)
     expect((await only('clock', 'pal,bo')).hits).toHaveLength(100)
     // The page says which order it is in.
-    const newest = /too many documents to rank by relevance: newest first/
+    const newest = /too many documents to rank by relevance: the latest to arrive first/
+    expect((await getJson(port, '/api/search?q=clock')).body.order).toBe('newest')
     expect((await get(port, '/search?q=clock')).text).toMatch(newest)
     expect((await get(port, '/search?q=quasar')).text).not.toMatch(newest)
     // The space's token is no word a query can find.

@@ -44,6 +44,11 @@ export function reportIndexing(
     const lines = index.names.flatMap((name) =>
       (index.space(name)?.problems ?? []).map((p) => `  @${name}/${p.file}: ${p.reason}\n`),
     )
+    // A space keeps its first 1,000 problems to show, and counts them all.
+    const skipped = index.names.reduce(
+      (sum, name) => sum + (index.space(name)?.problemCount ?? 0),
+      0,
+    )
     const { files, reread, unchanged } = index.progress()
     const n = (count: number) => count.toLocaleString('en')
     // Not store.size: a space unfollowed while the disk was full is still in the index.
@@ -51,12 +56,12 @@ export function reportIndexing(
     out.write(
       `Indexed ${n(items)} items from ${n(files)} files in ${seconds} s` +
         ` (${n(reread)} read, ${n(unchanged)} unchanged since last time and not read again)` +
-        (lines.length
-          ? `; ${lines.length === 1 ? '1 file' : `${n(lines.length)} files`} skipped (syncweb spaces and /settings list them too):\n`
+        (skipped
+          ? `; ${skipped === 1 ? '1 file' : `${n(skipped)} files`} skipped (syncweb spaces and /settings list them too):\n`
           : '\n'),
     )
     for (const line of lines.slice(0, 10)) out.write(line)
-    if (lines.length > 10) out.write(`  … and ${lines.length - 10} more\n`)
+    if (skipped > 10) out.write(`  … and ${n(skipped - Math.min(lines.length, 10))} more\n`)
     if (index.store.buildFailed)
       out.write(
         `The timeline and search indexes could not be made (${index.store.buildFailed}): search finds nothing until syncweb is started again with room for ${index.store.file}.\n`,

@@ -117,17 +117,38 @@ function intoSpace(pathAndQuery: string, space: string): string {
   return `/@${space}${pathAndQuery.startsWith('/') ? '' : '/'}${pathAndQuery}`
 }
 
+// Where an item's text breaks between words. Kept as it is: an item without an id of its own is
+// known by a hash of its text (refs.ts contentRef), which replies name.
+const ITEM_BREAKS = /<\/(p|div|li|h[1-6]|blockquote|pre)>|<br\s*\/?>/gi
+const NON_TEXT = ['style', 'script', 'textarea', 'option', 'noscript', 'template']
+
 /** The text of an HTML fragment, entities decoded: for `content_text`, summaries and terminals. */
 export function htmlToText(html: string): string {
+  return textOf(html, ITEM_BREAKS, '$& ', NON_TEXT)
+}
+
+// A page breaks between words after every block, cell and link, and at line breaks, rules and
+// images (`<a>Home</a><a>Posts</a>` in a menu is two words, not "HomePosts").
+const PAGE_BREAKS =
+  /<\/(?:a|address|article|aside|blockquote|button|caption|dd|details|div|dl|dt|figcaption|figure|footer|form|h[1-6]|header|label|legend|li|main|ol|p|pre|section|summary|table|td|th|tr|ul)>|<(?:br|hr|img)\b/gi
+
+/**
+ * An HTML page's text for search: without its `<title>` (searched as the title) and its menus
+ * (`<nav>`, the same links on every page, which made every page match "home" and filled the
+ * snippets with them).
+ */
+export function pageToText(html: string): string {
+  // A space on both sides: after a closing tag, before an opening one.
+  return textOf(html, PAGE_BREAKS, ' $& ', [...NON_TEXT, 'title', 'nav'])
+}
+
+function textOf(html: string, breaks: RegExp, spaced: string, nonTextTags: string[]): string {
   refuseDeepHtml(html)
-  const stripped = sanitizeHtml(
-    html.replace(/<\/(p|div|li|h[1-6]|blockquote|pre)>|<br\s*\/?>/gi, '$& '),
-    {
-      allowedTags: [],
-      allowedAttributes: {},
-      nonTextTags: ['style', 'script', 'textarea', 'option', 'noscript', 'template'],
-    },
-  )
+  const stripped = sanitizeHtml(html.replace(breaks, spaced), {
+    allowedTags: [],
+    allowedAttributes: {},
+    nonTextTags,
+  })
   return decodeHTML(stripped).replace(/\s+/g, ' ').trim()
 }
 

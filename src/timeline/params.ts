@@ -1,7 +1,7 @@
 import type { MuteSettings } from '../config/config.js'
 import { KINDS, type ItemKind } from '../index/item.js'
 import { decodeCursor, type Audience, type Mute, type Query } from '../index/query.js'
-import { ftsQuery } from '../index/store/search.js'
+import { ftsQuery } from '../index/store/fts-query.js'
 import { normalizeName } from '../spaces/names.js'
 
 export const DEFAULT_LIMIT = 50

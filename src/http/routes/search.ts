@@ -1,7 +1,8 @@
 import type { Context } from 'hono'
 import { findSpace } from '../../config/config.js'
 import { spacePath } from '../../index/parsers/fields.js'
-import { formatCursor, ftsQuery, parseCursor, RANK_WINDOW } from '../../index/store/search.js'
+import { ftsQuery } from '../../index/store/fts-query.js'
+import { formatCursor, parseCursor, RANK_WINDOW } from '../../index/store/search.js'
 import { renderPage } from '../../render/templates.js'
 import { conversationPath } from '../../timeline/json-feed.js'
 import { normalizeName } from '../../spaces/names.js'
@@ -46,19 +47,14 @@ export function searchRoutes(state: GatewayState) {
   function run(c: Context, query: ReturnType<typeof read>) {
     const origin = originOf(c)
     const { rows, next: after, order } = state.index.store.search(query)
-    // A blog's home page lists its posts as h-entries, which lead to the posts' own pages: one
-    // hit per place it leads to, the better ranked (or newer) one.
-    const seen = new Set<string>()
-    const hits = rows
-      .map(({ url, ref, ...row }) => ({
-        space: row.space,
-        path: row.path,
-        url: absolute(origin, hitPath(row.kind, row.space, row.path, url, ref)),
-        title: row.title,
-        snippet: row.snippet,
-        kind: row.kind,
-      }))
-      .filter((hit) => !seen.has(hit.url) && seen.add(hit.url))
+    const hits = rows.map(({ url, ref, ...row }) => ({
+      space: row.space,
+      path: row.path,
+      url: absolute(origin, hitPath(row.kind, row.space, row.path, url, ref)),
+      title: row.title,
+      snippet: row.snippet,
+      kind: row.kind,
+    }))
     const next = new URLSearchParams({ q: query.q })
     if (query.spaces) next.set('space', [...query.spaces].join(','))
     if (query.limit !== DEFAULT_LIMIT) next.set('limit', String(query.limit))
@@ -79,10 +75,13 @@ export function searchRoutes(state: GatewayState) {
           json: true,
         })
       }
-      const { hits, next } = run(c, query)
+      const { hits, next, order } = run(c, query)
       return c.json(
         {
           query: query.q,
+          // relevance; newest (too common to rank: the latest to arrive first); older (after
+          // the ranked ones).
+          order,
           hits,
           ...(next ? { next_url: `${originOf(c)}/api/search?${next}` } : {}),
         },
@@ -103,7 +102,7 @@ export function searchRoutes(state: GatewayState) {
         }
       }
       const html = renderPage('search', {
-        title: q ? `“${q}”` : 'Search',
+        title: q ? `“${q.length > 80 ? `${q.slice(0, 80)}…` : q}”` : 'Search',
         gateway: '',
         q,
         problem,

@@ -60,6 +60,10 @@ export function timelineRoutes(state: GatewayState) {
       const untagged = new URLSearchParams(shown)
       untagged.delete('tag')
       const tag = keep.get('tag') ?? undefined
+      // So is a search, which the header's search box shows too.
+      const unsearched = new URLSearchParams(shown)
+      unsearched.delete('q')
+      const words = keep.get('q') ?? undefined
       // Who asks shapes the page: the user's has the token; a paired device's can post and
       // mark read (by its cookie); another device's only reads.
       const writer = writerOf(c, state)
@@ -89,6 +93,8 @@ export function timelineRoutes(state: GatewayState) {
           live: !query.before,
           filter: query.spaces?.size === 1 ? [...query.spaces][0] : undefined,
           tag: tag && { name: tag, without: withQuery(path, untagged) },
+          search: words && { words, without: withQuery(path, unsearched) },
+          q: words,
           maxImageBytes: state.config.limits.maxImageBytes,
           spaces: state.config.spaces.map((s) => ({
             name: s.name,

@@ -1,7 +1,7 @@
 import { createRequire } from 'node:module'
 import { parseFrontMatter } from '../../render/front-matter.js'
 import { markdownText } from '../../render/markdown.js'
-import { htmlToText } from '../../render/sanitize.js'
+import { pageToText } from '../../render/sanitize.js'
 import type { PageText } from '../store/store.js'
 import { titleFromFileName, trimmed } from './fields.js'
 
@@ -34,7 +34,7 @@ export function htmlPage(html: string, path: string): PageText {
   })
   parser.write(html.slice(0, 256 * 1024))
   parser.end()
-  const text = bounded(htmlToText(html))
+  const text = bounded(pageToText(html))
   return { title: trimmed(title, 300) ?? trimmed(heading, 300) ?? titleFromFileName(path), text }
 }
 

@@ -26,7 +26,8 @@ export function sourceOf(path: string): Source | undefined {
   if (path === 'profile.json') return 'profile'
   if (ROOT_FEEDS.includes(path)) return 'feed'
   if (path === 'index.html' || path === 'index.htm') return 'home'
-  if (/\.(html?|txt)$/.test(lower)) return 'page'
+  // A site's "not found" page (404.html: GitHub Pages, Netlify…) is not something to find.
+  if (/\.(html?|txt)$/.test(lower) && !/(^|\/)404\.html?$/.test(lower)) return 'page'
   return undefined
 }
 

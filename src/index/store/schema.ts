@@ -2,7 +2,7 @@
  * The on-disk index (docs/index.md describes it for people). A cache of the folders: anything
  * here can be rebuilt from them, so a file of another version is moved aside, never migrated.
  */
-export const SCHEMA_VERSION = 4
+export const SCHEMA_VERSION = 5
 /** 'swix' in the SQLite header: a database that says it is not ours is never touched. */
 export const APPLICATION_ID = 0x73776978
 

@@ -1,35 +1,7 @@
 import type Database from 'libsql'
+import { conjunctionTerms } from './fts-query.js'
+import { leadsToMatchingPage } from './leads-to-page.js'
 import { SNIPPET, snippetHtml } from './snippet.js'
-
-/** What a search query may be: longer ones get a 400 that says so. */
-export const MAX_QUERY_LENGTH = 1000
-export const MAX_QUERY_TERMS = 32
-
-/**
- * A person's query as an FTS5 expression. Never FTS5 syntax from the user: words and
- * `"quoted phrases"` become quoted strings (so `AND`, `NEAR`, `col:` and brackets are just
- * words), a word ending in `*` a prefix; all must match. Throws with a reason for a 400.
- */
-export function ftsQuery(q: string): string {
-  const text = q.trim()
-  if (text.length > MAX_QUERY_LENGTH) {
-    throw new Error(`q: at most ${MAX_QUERY_LENGTH.toLocaleString('en')} characters`)
-  }
-  const terms: string[] = []
-  const pattern = /"([^"]*)"?|(\S+)/g
-  for (let m = pattern.exec(text); m; m = pattern.exec(text)) {
-    const phrase = m[1] !== undefined
-    let term = (phrase ? m[1] : m[2])!.replace(/"/g, ' ')
-    const prefix = !phrase && term.length > 1 && term.endsWith('*')
-    term = term.replace(/\*+$/, '')
-    // A term with no letter or digit matches nothing the tokenizer keeps.
-    if (!/[\p{L}\p{N}]/u.test(term)) continue
-    terms.push(`"${term.replace(/\s+/g, ' ').trim()}"${prefix ? '*' : ''}`)
-  }
-  if (!terms.length) throw new Error('q: give words to search for, e.g. q=tomato or q="a phrase"')
-  if (terms.length > MAX_QUERY_TERMS) throw new Error(`q: at most ${MAX_QUERY_TERMS} words`)
-  return `{title body} : (${terms.join(' ')})`
-}
 
 /**
  * A space's name as one token of the full-text index's `within` column ('s' and its bytes in
@@ -113,7 +85,7 @@ export function search(prepare: Prepare, options: SearchOptions): SearchResult {
     : match
   // A cursor may not make bm25 rank what it cannot afford to (a crafted one, or a query whose
   // words became more common since its first page): that goes on newest first, from the top.
-  const rarest = rankable(prepare, within, match.match(TERM)?.length ?? 0)
+  const rarest = rankable(prepare, within, conjunctionTerms(match))
   const ranked = rarest !== undefined
   const cursor =
     options.cursor && (ranked || !('offset' in options.cursor))
@@ -140,21 +112,35 @@ export function search(prepare: Prepare, options: SearchOptions): SearchResult {
       : undefined
   // Snippets: in the newest-first read itself (a few µs a row); for a ranked page, of its rows
   // alone once they are known (a snippet of every match, before sorting, would cost them all).
+  // More are read than asked for (twice as many, at least 10 more): an item that leads to a page
+  // matching too is left out (leads-to-page.ts), and the page of hits is filled from the next.
+  const reading = limit + Math.max(limit, 10) + 1
   const found = (
     'offset' in cursor
       ? prepare(
           `SELECT rowid FROM search WHERE search MATCH ? ${ahead} AND rowid > ? ORDER BY bm25(search, 2.0, 1.0, 0.0), rowid DESC LIMIT ? OFFSET ?`,
         )
           .raw()
-          .all(...params, floor ?? -1, limit + 1, cursor.offset)
+          .all(...params, floor ?? -1, reading, cursor.offset)
       : prepare(
           `SELECT rowid, ${SNIPPET} FROM search WHERE search MATCH ? ${ahead} AND rowid < ? ORDER BY rowid DESC LIMIT ?`,
         )
           .raw()
-          .all(...params, cursor.before < 0 ? Number.MAX_SAFE_INTEGER : cursor.before, limit + 1)
+          .all(...params, cursor.before < 0 ? Number.MAX_SAFE_INTEGER : cursor.before, reading)
   ) as Array<[number, string]>
-  const shown = found.slice(0, limit).map(([key]) => key)
-  const docs = documents(prepare, shown)
+  const docs = documents(
+    prepare,
+    found.map(([key]) => key),
+  )
+  const shown: number[] = []
+  let read = 0
+  for (const [key] of found) {
+    if (shown.length === limit) break
+    read++
+    const doc = docs.get(key)
+    if (doc && !(doc.url && leadsToMatchingPage(prepare, match, doc.space, doc.url)))
+      shown.push(key)
+  }
   const snippets = new Map(
     'offset' in cursor
       ? (prepare(
@@ -164,15 +150,15 @@ export function search(prepare: Prepare, options: SearchOptions): SearchResult {
           .all(match, JSON.stringify(shown)) as Array<[number, string]>)
       : found,
   )
-  const rows = shown.flatMap((key): SearchRow[] => {
-    const doc = docs.get(key)
-    return doc ? [{ ...doc, snippet: snippetHtml(snippets.get(key) ?? '') }] : []
-  })
+  const rows = shown.map((key) => ({
+    ...docs.get(key)!,
+    snippet: snippetHtml(snippets.get(key) ?? ''),
+  }))
   const order = 'offset' in cursor ? 'relevance' : ranked ? 'older' : 'newest'
-  if (found.length > limit)
+  if (read < found.length || found.length === reading)
     return {
       rows,
-      next: 'offset' in cursor ? { offset: cursor.offset + limit } : { before: shown.at(-1)! },
+      next: 'offset' in cursor ? { offset: cursor.offset + read } : { before: found[read - 1]![0] },
       order,
     }
   // The ranked window is read: what is older goes on newest first.

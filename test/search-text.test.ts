@@ -1,0 +1,135 @@
+import { writeFile } from 'node:fs/promises'
+import { join } from 'node:path'
+import { beforeAll, describe, expect, it, vi } from 'vitest'
+import { get, getJson, serveCli, tempDir, writeFiles } from './helpers.js'
+
+// What search reads of pages, which hits it gives for one place, and the operators a person
+// types. Found by a newcomer's trial: "q=home" found nothing on a site whose menu ran its links
+// together, pages of hits repeated or skipped a post, and "-tomatoes" found tomatoes.
+
+const waitOpts = { timeout: 20_000, interval: 50 }
+const status = (text: string, date = '2026-05-01T10:00:00Z') => JSON.stringify({ text, date })
+const page = (title: string, body: string) =>
+  `<html><head><title>${title}</title></head><body><nav><a href="/">Home</a><a href="/posts/">Posts</a></nav>${body}</body></html>`
+
+let port: number
+
+beforeAll(async () => {
+  const home = await tempDir()
+  const root = join(home, 'pal')
+  const files: Record<string, string> = {
+    'about.html': page('About me', '<h1>Garden</h1><p>I grow tomatoes</p><p>and kites</p>'),
+    'table.html': page('Table', '<table><tr><td>alpha</td><td>beta</td></tr></table>'),
+    '404.html': page('Not found', '<p>This tomatoes page is not here.</p>'),
+    'status/a.json': status('Tomatoes and chisels'),
+    'status/b.json': status('Kites over the river'),
+    'status/c.json': status('Chisels for the workshop'),
+  }
+  // A blog: its home page lists each post as an h-entry leading to the post's own page, and
+  // both match "marsh". One hit per post, however the hits are paged.
+  let entries = ''
+  for (let i = 0; i < 7; i++) {
+    const day = String(i + 1).padStart(2, '0')
+    entries += `<article class="h-entry"><a class="p-name u-url" href="/posts/p${i}/">Marsh walk ${i}</a><time class="dt-published" datetime="2026-04-${day}T10:00:00Z">x</time><p class="p-summary">A marsh walk.</p></article>`
+    files[`blog/posts/p${i}/index.html`] = page(`Marsh walk ${i}`, `<p>A marsh walk, day ${i}.</p>`)
+  }
+  files['blog/index.html'] = `<html><head><title>Blog</title></head><body>${entries}</body></html>`
+  await writeFiles(
+    root,
+    Object.fromEntries(Object.entries(files).filter(([p]) => !p.startsWith('blog/'))),
+  )
+  await writeFiles(
+    join(home, 'blog'),
+    Object.fromEntries(
+      Object.entries(files)
+        .filter(([p]) => p.startsWith('blog/'))
+        .map(([p, t]) => [p.slice(5), t]),
+    ),
+  )
+  const config = join(home, 'config.json')
+  await writeFile(
+    config,
+    JSON.stringify({ spaces: { pal: { path: root }, blog: { path: join(home, 'blog') } } }),
+  )
+  const server = await serveCli(['--config', config, '--cache-dir', join(home, 'cache')], {
+    HOME: home,
+  })
+  port = server.port
+  await vi.waitFor(() => expect(server.output().stderr).toMatch(/^Indexed /m), waitOpts)
+})
+
+const search = async (q: string, extra = '') =>
+  (await getJson(port, `/api/search?q=${encodeURIComponent(q)}${extra}`)).body
+const paths = async (q: string) => (await search(q)).hits.map((h: { path: string }) => h.path)
+
+describe('the text of a page', () => {
+  it('breaks between blocks, cells and links, and leaves out its title and menu', async () => {
+    expect(await paths('tomatoes')).toContain('about.html')
+    // "I grow tomatoes" and "and kites" were one word "tomatoesand"; alpha and beta "alphabeta".
+    expect(await paths('"tomatoes and kites"')).toEqual(['about.html'])
+    expect(await paths('beta')).toEqual(['table.html'])
+    // The menu is on every page: no page is found by it, and no snippet shows it.
+    expect(await paths('home')).toEqual([])
+    const about = (await search('garden')).hits[0]
+    expect(about.title).toBe('About me')
+    expect(about.snippet).toBe('<mark>Garden</mark> I grow tomatoes and kites')
+  })
+
+  it('is not searched in a site\'s "not found" page', async () => {
+    expect(await paths('"not here"')).toEqual([])
+    expect((await get(port, '/@pal/404.html')).status).toBe(200)
+  })
+})
+
+describe('hits of a place reached two ways', () => {
+  it('are one hit per place, the page, on every page of hits', async () => {
+    const all = await search('marsh', '&limit=100')
+    const urls = all.hits.map((h: { url: string }) => new URL(h.url).pathname)
+    expect(urls).toHaveLength(8)
+    expect(new Set(urls).size).toBe(8)
+    expect(all.hits.filter((h: { kind: string }) => h.kind !== 'page')).toEqual([])
+    // Paged two at a time, the same hits, each page full but the last.
+    for (const limit of [1, 2, 3]) {
+      let next: string | undefined = `/api/search?q=marsh&limit=${limit}`
+      const paged: string[] = []
+      while (next) {
+        const body: any = (await getJson(port, next.replace(/^http:\/\/[^/]+/, ''))).body
+        if (body.next_url) expect(body.hits).toHaveLength(limit)
+        paged.push(...body.hits.map((h: { url: string }) => new URL(h.url).pathname))
+        next = body.next_url
+      }
+      expect(paged.sort()).toEqual([...urls].sort())
+    }
+  })
+})
+
+describe('operators', () => {
+  it('-word and NOT leave out, OR gives either, title: reads titles only', async () => {
+    const texts = async (q: string) =>
+      (await search(q)).hits.map((h: { snippet: string }) => h.snippet.replace(/<\/?mark>/g, ''))
+    expect(await texts('chisels -tomatoes')).toEqual(['Chisels for the workshop'])
+    expect(await texts('chisels NOT tomatoes')).toEqual(['Chisels for the workshop'])
+    expect((await texts('river OR workshop')).sort()).toEqual([
+      'Chisels for the workshop',
+      'Kites over the river',
+    ])
+    expect(await texts('chisels AND workshop')).toEqual(['Chisels for the workshop'])
+    expect(await paths('title:garden')).toEqual([])
+    expect(await paths('title:about')).toEqual(['about.html'])
+  })
+
+  it('a query of exclusions alone is a 400 that says why, on the page too', async () => {
+    const res = await getJson(port, '/api/search?q=-tomatoes')
+    expect(res.status).toBe(400)
+    expect(res.body.error.message).toBe(
+      'q: give words to find as well as words to leave out, e.g. kites -river',
+    )
+    const html = await get(port, '/search?q=NOT+tomatoes')
+    expect(html.status).toBe(400)
+    expect(html.text).toContain(
+      'give words to find as well as words to leave out, e.g. kites -river',
+    )
+    const feed = await getJson(port, '/timeline.json?q=-tomatoes')
+    expect(feed.status).toBe(400)
+  })
+})
