@@ -594,6 +594,22 @@ describe('search hits', () => {
 })
 
 describe('a first build', () => {
+  it('counts an id two files claim once, as a restart does', async () => {
+    const copied = (text: string) =>
+      JSON.stringify({ id: 'copied', text, date: '2026-05-01T10:00:00Z' })
+    const { start, stop } = await setup({
+      'status/a.json': copied('first'),
+      'status/b.json': copied('second'),
+      'status/c.json': status('another'),
+    })
+    for (let run = 0; run < 2; run++) {
+      const server = await start()
+      expect(server.output().stderr).toMatch(/^Indexed 2 items from 3 files/m)
+      expect((await getJson(server.port, '/api/spaces/pal')).body.items).toBe(2)
+      await stop(server)
+    }
+  })
+
   it('stopped before its indexes are made ends quietly', async () => {
     // A gateway closed between the end of its scans and the making of its indexes.
     const home = await tempDir()

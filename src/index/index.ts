@@ -150,7 +150,7 @@ export class TimelineIndex extends EventEmitter<{
     let unchanged = 0
     let done = 0
     for (const s of this.#spaces.values()) {
-      files += s.facts.files
+      files += s.reads.found
       reread += s.reads.reread
       unchanged += s.reads.unchanged
       if (s.status !== 'indexing') done++

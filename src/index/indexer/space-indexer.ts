@@ -73,9 +73,11 @@ export class SpaceIndexer extends EventEmitter<{
     return this.#watcher !== undefined && !this.facts.degraded && this.status !== 'offline'
   }
 
-  /** Files read since the folder came online, and those the index knew unchanged. */
-  get reads(): { reread: number; unchanged: number } {
-    return { reread: this.#files.reread, unchanged: this.#files.unchanged }
+  /** Files read since the folder came online, those the index knew unchanged, and files found
+   * (by the full scan running, or the last one: progress counts a big space's as it goes). */
+  get reads(): { reread: number; unchanged: number; found: number } {
+    const { reread, unchanged } = this.#files
+    return { reread, unchanged, found: this.#seen?.size ?? this.facts.files }
   }
 
   state(): SpaceState {

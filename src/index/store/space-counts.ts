@@ -41,9 +41,13 @@ export class SpaceCounts {
     return this.#newest.get(space)
   }
 
-  /** The first build is over: the index answers what `newest` did. */
+  /**
+   * The first build is over: the index answers what `newest` did, and the counts are read again
+   * (the build dropped the later items of an id claimed twice).
+   */
   built() {
     this.#newest.clear()
+    this.reread()
   }
 
   drop(space: string) {
