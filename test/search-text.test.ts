@@ -1,7 +1,15 @@
 import { writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { beforeAll, describe, expect, it, vi } from 'vitest'
-import { get, getJson, serveCli, tempDir, writeFiles } from './helpers.js'
+import {
+  get,
+  getJson,
+  openEvents,
+  serveCli,
+  tempDir,
+  writeFiles,
+  writeLikeSync,
+} from './helpers.js'
 
 // What search reads of pages, which hits it gives for one place, and the operators a person
 // types. Found by a newcomer's trial: "q=home" found nothing on a site whose menu ran its links
@@ -13,10 +21,11 @@ const page = (title: string, body: string) =>
   `<html><head><title>${title}</title></head><body><nav><a href="/">Home</a><a href="/posts/">Posts</a></nav>${body}</body></html>`
 
 let port: number
+let root: string
 
 beforeAll(async () => {
   const home = await tempDir()
-  const root = join(home, 'pal')
+  root = join(home, 'pal')
   const files: Record<string, string> = {
     'about.html': page('About me', '<h1>Garden</h1><p>I grow tomatoes</p><p>and kites</p>'),
     'table.html': page('Table', '<table><tr><td>alpha</td><td>beta</td></tr></table>'),
@@ -131,5 +140,27 @@ describe('operators', () => {
     )
     const feed = await getJson(port, '/timeline.json?q=-tomatoes')
     expect(feed.status).toBe(400)
+  })
+})
+
+describe('control characters in a query', () => {
+  // SQLite ends an FTS5 string at a NUL; libsql then failed every later search, and a NUL in
+  // /events?q= ended the gateway at the next change.
+  it('are spaces: a NUL neither fails a search nor the ones after it, nor ends /events', async () => {
+    for (const q of ['chis\0els', 'a\0b', '\u0001tomatoes\u007f']) {
+      expect((await getJson(port, `/api/search?q=${encodeURIComponent(q)}`)).status).toBe(200)
+    }
+    expect(await paths('tomatoes\0')).toContain('about.html')
+    expect(await paths('beta')).toEqual(['table.html'])
+    const feed = await getJson(port, `/timeline.json?q=${encodeURIComponent('a\0b')}`)
+    expect(feed.status).toBe(200)
+    const events = openEvents(port, `/events?q=${encodeURIComponent('kites\0')}`)
+    await events.connected
+    await writeLikeSync(join(root, 'status/new.json'), status('kites at dusk'))
+    await vi.waitFor(
+      () => expect(events.messages.some((m) => m.data.includes('kites at dusk'))).toBe(true),
+      waitOpts,
+    )
+    expect(await paths('dusk')).toEqual(['status/new.json'])
   })
 })

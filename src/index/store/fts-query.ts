@@ -16,7 +16,9 @@ interface Alternative {
  * anyway, `title:word` finds it in titles only. Throws with a reason for a 400.
  */
 export function ftsQuery(q: string): string {
-  const text = q.trim()
+  // Control characters are no words, and SQLite ends an FTS5 string at a NUL ("unterminated
+  // string"): spaces instead.
+  const text = q.replace(/[\u0000-\u001f\u007f]/g, ' ').trim()
   if (text.length > MAX_QUERY_LENGTH) {
     throw new Error(`q: at most ${MAX_QUERY_LENGTH.toLocaleString('en')} characters`)
   }

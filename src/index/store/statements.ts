@@ -3,6 +3,7 @@ import { shownAt, type Query } from '../query.js'
 import type Database from 'libsql'
 import type { Db } from './db.js'
 import { filtersOf } from './filters.js'
+import { PreparedStatements } from './prepared.js'
 import { BUILT, DOCS_KEY, DOCS_KEY_FIX } from './schema.js'
 import { spaceToken } from './search.js'
 import { ITEM_COLUMNS, type ItemRow, type PageText, type toRow } from './rows.js'
@@ -28,7 +29,7 @@ export class Statements {
   readonly #deletePage: Statement
   readonly #ahead: Statement
   readonly #newest: Statement
-  readonly #pages = new Map<string, Statement>()
+  readonly #prepared: PreparedStatements
   /** True once keys must be unique as they are given (docs_key is made): see #key. */
   #sealed: boolean
   /** The greatest key given (docs.key), and a counter for keys of one millisecond. */
@@ -37,6 +38,7 @@ export class Statements {
 
   constructor(db: Db) {
     this.#db = db
+    this.#prepared = new PreparedStatements(db)
     // A first build cut short may have made docs_key already: its keys are sealed too.
     this.#sealed =
       db.prepare("SELECT 1 FROM sqlite_master WHERE name = 'docs_key'").get() !== undefined
@@ -219,7 +221,13 @@ export class Statements {
   itemMatches(id: string, match: string): boolean {
     const sql =
       'SELECT 1 FROM search WHERE search MATCH ? AND rowid = (SELECT key FROM docs WHERE rowid = (SELECT rowid FROM items WHERE id = ?))'
-    return this.prepared(sql).raw().get(match, id) !== undefined
+    // Asked as each change goes out to /events: a query that fails there matches nothing, and
+    // must not take the gateway down with it.
+    try {
+      return this.prepared(sql).raw().get(match, id) !== undefined
+    } catch {
+      return false
+    }
   }
 
   /** How many items a query keeps that arrived after a time (the unread ones), up to 1,000. */
@@ -235,13 +243,8 @@ export class Statements {
     )
   }
 
-  /** A statement prepared once per SQL text (the filters' shapes are few; a bound keeps it so). */
+  /** A statement prepared once per SQL text (prepared.ts). */
   prepared(sql: string): Statement {
-    let statement = this.#pages.get(sql)
-    if (!statement) {
-      if (this.#pages.size >= 256) this.#pages.clear()
-      this.#pages.set(sql, (statement = this.#db.prepare(sql)))
-    }
-    return statement
+    return this.#prepared.get(sql)
   }
 }
