@@ -1,4 +1,5 @@
-import { writeFile } from 'node:fs/promises'
+import { execFileSync } from 'node:child_process'
+import { rename, symlink, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { beforeAll, describe, expect, it, vi } from 'vitest'
 import {
@@ -162,5 +163,29 @@ describe('control characters in a query', () => {
       waitOpts,
     )
     expect(await paths('dusk')).toEqual(['status/new.json'])
+  })
+})
+
+describe('a file replaced while served by what a scan does not index', () => {
+  it('a symlink out of the space or a FIFO: its old text leaves search and the timeline', async () => {
+    await writeLikeSync(join(root, 'status/swap.json'), status('capybara status'))
+    await writeLikeSync(join(root, 'notes/swap.txt'), 'llama notes')
+    await vi.waitFor(async () => {
+      expect(await paths('capybara')).toEqual(['status/swap.json'])
+      expect(await paths('llama')).toEqual(['notes/swap.txt'])
+    }, waitOpts)
+    const outside = join(root, '..', 'outside.txt')
+    await writeFile(outside, 'secret outside')
+    await symlink(outside, join(root, 'status/link.tmp'))
+    await rename(join(root, 'status/link.tmp'), join(root, 'status/swap.json'))
+    execFileSync('mkfifo', [join(root, 'notes/fifo.tmp')])
+    await rename(join(root, 'notes/fifo.tmp'), join(root, 'notes/swap.txt'))
+    await vi.waitFor(async () => {
+      expect(await paths('capybara')).toEqual([])
+      expect(await paths('llama')).toEqual([])
+    }, waitOpts)
+    const feed = (await getJson(port, '/timeline.json?q=capybara')).body
+    expect(feed.items).toEqual([])
+    expect(await paths('secret')).toEqual([])
   })
 })

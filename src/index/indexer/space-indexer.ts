@@ -170,7 +170,8 @@ export class SpaceIndexer extends EventEmitter<{
     const parser = this.#files.parser()
     for (const path of batch as string[]) {
       const stats = lstatOrNothing(join(real, path))
-      if (!stats) {
+      // Gone, or what a scan does not index (a symlink, a FIFO): what was there goes.
+      if (!stats || !(stats.isFile() || stats.isDirectory())) {
         this.#watcher?.remove(path)
         this.#files.gone(path)
       } else if (stats.isDirectory()) await this.#scan(path, false)
