@@ -189,3 +189,53 @@ describe('a file replaced while served by what a scan does not index', () => {
     expect(await paths('secret')).toEqual([])
   })
 })
+
+describe('a query a page did not ask for as a person would', () => {
+  // A phrase of common words costs up to a second at a million items: an <img> in a friend's
+  // status, or another site's script, must not make the browser run them.
+  const status = async (path: string, headers: Record<string, string>) =>
+    (await get(port, path, headers)).status
+  const image = {
+    'Sec-Fetch-Dest': 'image',
+    'Sec-Fetch-Mode': 'no-cors',
+    'Sec-Fetch-Site': 'same-origin',
+  }
+  const foreign = {
+    'Sec-Fetch-Dest': 'empty',
+    'Sec-Fetch-Mode': 'cors',
+    'Sec-Fetch-Site': 'cross-site',
+  }
+  const own = {
+    'Sec-Fetch-Dest': 'empty',
+    'Sec-Fetch-Mode': 'cors',
+    'Sec-Fetch-Site': 'same-origin',
+  }
+  const link = {
+    'Sec-Fetch-Dest': 'document',
+    'Sec-Fetch-Mode': 'navigate',
+    'Sec-Fetch-Site': 'cross-site',
+  }
+
+  it('is refused as an image or from another site, answered to a person and to tools', async () => {
+    for (const path of [
+      '/api/search?q=kites',
+      '/search?q=kites',
+      '/timeline.json?q=kites',
+      '/timeline?q=kites',
+      '/timeline.xml?q=kites',
+    ]) {
+      expect(await status(path, image)).toBe(403)
+      expect(await status(path, foreign)).toBe(403)
+      expect(await status(path, own)).toBe(200)
+      expect(await status(path, {})).toBe(200)
+    }
+    expect(await status('/search?q=kites', link)).toBe(200)
+    expect(await status('/timeline?q=kites', link)).toBe(200)
+    // Without q=, nothing changes.
+    expect(await status('/timeline.json', image)).toBe(200)
+    const refused = await getJson(port, '/api/search?q=kites', image)
+    expect(refused.body.error.message).toBe(
+      'a search is not a resource for a page to load (Sec-Fetch-Dest: image)',
+    )
+  })
+})

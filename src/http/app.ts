@@ -6,7 +6,8 @@ import { actionRoutes } from './routes/actions.js'
 import { apiRoutes } from './routes/api.js'
 import { gatewayAssets } from './routes/assets.js'
 import { eventsRoute } from './routes/events.js'
-import { writeGuard, writeRefusal } from './routes/guard.js'
+import { queryGuard, writeGuard, writeRefusal } from './routes/guard.js'
+
 import { homePage } from './routes/home.js'
 import { ownPostRoutes } from './routes/own-posts.js'
 import { pairRoutes } from './routes/pair.js'
@@ -20,6 +21,17 @@ import type { GatewayEnv, GatewayState } from './server/state.js'
 import { PageCache } from './site/page-cache.js'
 import { ResolveCache } from './site/resolve-cache.js'
 import { spaceSite } from './site/site.js'
+
+// Routes that run a full-text query when asked with q= (queryGuard).
+const QUERY_ROUTES = [
+  '/search',
+  '/api/search',
+  '/timeline',
+  '/timeline.json',
+  '/timeline.xml',
+  '/notifications',
+  '/events',
+]
 
 /**
  * The gateway: its routes, and the space route that the one decision of server/route.ts sends
@@ -63,6 +75,8 @@ export function createApp(state: GatewayState) {
   app.get('/_/*', (c) => asset(c) ?? sendError(c, notFound))
   app.get('/', homePage(state))
   const timeline = timelineRoutes(state)
+  // Before every route that runs a full-text query (q=).
+  for (const path of QUERY_ROUTES) app.use(path, queryGuard)
   app.get('/timeline', timeline.page)
   app.get('/timeline.json', timeline.json)
   app.get('/timeline.xml', timeline.atom)

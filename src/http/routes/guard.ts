@@ -97,3 +97,28 @@ function sameSecret(given: string, expected: string): boolean {
   const b = Buffer.from(expected)
   return a.length === b.length && timingSafeEqual(a, b)
 }
+
+/**
+ * A full-text query (`q=` on search, the timeline, its feeds and /events) costs the server up to
+ * a second at a million items when it holds a phrase of common words: no page may make the
+ * browser ask for one unseen. So one asked for as an image, a script, a frame… (an `<img>` in a
+ * friend's status, shown on the timeline), or by another site's script, is refused; a person's
+ * navigation, the gateway's own pages and tools that send no Sec-Fetch headers are answered.
+ */
+export async function queryGuard(c: Context<GatewayEnv>, next: Next) {
+  if (c.req.query('q') === undefined) return next()
+  const dest = c.req.header('sec-fetch-dest')
+  const site = c.req.header('sec-fetch-site')
+  const navigation = c.req.header('sec-fetch-mode') === 'navigate' && dest === 'document'
+  const embedded = dest !== undefined && dest !== 'document' && dest !== 'empty'
+  const foreign = (site === 'cross-site' || site === 'same-site') && !navigation
+  if (!embedded && !foreign) return next()
+  return sendError(c, {
+    status: 403,
+    code: 'forbidden',
+    message: embedded
+      ? `a search is not a resource for a page to load (Sec-Fetch-Dest: ${dest})`
+      : 'another site’s page may not run searches here; open the gateway’s own /search',
+    json: c.req.path.startsWith('/api/') || c.req.path.endsWith('.json'),
+  })
+}
