@@ -1,5 +1,5 @@
 import { spawn, spawnSync } from 'node:child_process'
-import { chmod, mkdir, rm, symlink, writeFile } from 'node:fs/promises'
+import { chmod, mkdir, open, rm, symlink, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import Database from 'libsql'
 import { beforeAll, describe, expect, it, vi } from 'vitest'
@@ -112,6 +112,42 @@ describe('a restart', () => {
 })
 
 describe('the cache file', () => {
+  it('damaged past what a start reads: moved aside when found, the gateway stops, and the next start rebuilds it', async () => {
+    const files: Record<string, string> = {}
+    for (let i = 0; i < 300; i++) files[`status/s${i}.json`] = status(`hello number ${i}`)
+    const { cache, start, stop } = await setup(files)
+    await stop(await start())
+    // A page of `docs` (item texts) overwritten: nothing a restart reads, a search does.
+    const file = join(cache, 'index.db')
+    const db = new Database(file)
+    db.exec('PRAGMA wal_checkpoint(TRUNCATE)')
+    const [page] = db
+      .prepare("SELECT rootpage FROM sqlite_master WHERE name = 'docs'")
+      .raw()
+      .get() as [number]
+    const size = Number((db.prepare('PRAGMA page_size').raw().get() as [number])[0])
+    db.close()
+    const handle = await open(file, 'r+')
+    await handle.write(Buffer.alloc(size, 0x5a), 0, size, (page - 1) * size)
+    await handle.close()
+
+    const damaged = await start()
+    const exited = new Promise((resolve) => damaged.child.once('exit', resolve))
+    const res = await getJson(damaged.port, '/api/search?q=hello')
+    expect(res.status).toBe(503)
+    expect(res.body.error.message).toBe('The index is damaged')
+    expect(await exited).toBe(1)
+    expect(damaged.output().stderr).toMatch(
+      /syncweb: the index .*index\.db is damaged \(database disk image is malformed\): moved aside to .*index\.db\.corrupt-.*\. Start syncweb again: it builds a new index from the folders\./,
+    )
+    const next = await start()
+    expect(next.output().stderr).toMatch(
+      /^Indexed 300 items from 300 files .*\(300 read, 0 unchanged/m,
+    )
+    expect((await getJson(next.port, '/api/search?q=hello')).body.hits).toHaveLength(20)
+    await stop(next)
+  })
+
   it.each([
     [
       'damaged',

@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process'
-import { resolve } from 'node:path'
+import { join, resolve } from 'node:path'
 import {
   cacheHome,
   DEFAULT_PORT,
@@ -10,7 +10,8 @@ import {
 } from '../config/config.js'
 import { startServer } from '../http/server/server.js'
 import { TimelineIndex } from '../index/index.js'
-import { IndexBusy } from '../index/store/db.js'
+import { IndexBusy, isCorrupt, moveAside } from '../index/store/db.js'
+import { stopOnDamagedIndex } from './damaged-index.js'
 import { indexLimits } from '../index/indexer/limits.js'
 import { reportIndexing } from './progress.js'
 import { collectGarbage } from '../memory.js'
@@ -47,8 +48,15 @@ export async function serve(options: ServeOptions): Promise<number> {
     index = new TimelineIndex(indexLimits(config.limits), { cacheDir })
   } catch (error) {
     if (error instanceof IndexBusy) throw new Error(error.message)
-    throw error
+    if (!isCorrupt(error)) throw error
+    // Damaged past what opening it reads: aside, as openIndex does with a damaged header.
+    const file = join(cacheDir, 'index.db')
+    process.stderr.write(
+      `syncweb: index: ${file} is damaged (${(error as Error).message}): moved aside to ${moveAside(file, 'corrupt')}, building a new index\n`,
+    )
+    index = new TimelineIndex(indexLimits(config.limits), { cacheDir })
   }
+  const damaged = stopOnDamagedIndex(index.store.file)
   for (const note of index.notes) process.stderr.write(`syncweb: index: ${note}\n`)
   const indexedFrom = performance.now()
   let running
@@ -67,6 +75,7 @@ export async function serve(options: ServeOptions): Promise<number> {
         `port ${port} on ${host} is in use: stop the other server or pick another with --port N`,
       )
     }
+    if (isCorrupt(error)) damaged(error)
     throw error
   }
   const url = `http://localhost:${running.port}/`

@@ -7,6 +7,7 @@ import { apiRoutes } from './routes/api.js'
 import { gatewayAssets } from './routes/assets.js'
 import { eventsRoute } from './routes/events.js'
 import { queryGuard, writeGuard, writeRefusal } from './routes/guard.js'
+import { isCorrupt } from '../index/store/db.js'
 
 import { homePage } from './routes/home.js'
 import { ownPostRoutes } from './routes/own-posts.js'
@@ -153,6 +154,19 @@ export function createApp(state: GatewayState) {
 
   app.notFound((c) => sendError(c, notFound))
   app.onError((error, c: Context) => {
+    if (isCorrupt(error)) {
+      // The index itself is damaged: the gateway stops (commands/damaged-index.ts) once this
+      // answer is out.
+      setImmediate(() => {
+        throw error
+      })
+      return sendError(c, {
+        status: 503,
+        code: 'index_damaged',
+        message: 'The index is damaged',
+        hint: 'syncweb moves it aside and stops; started again, it builds a new one.',
+      })
+    }
     console.error(`syncweb: ${c.req.method} ${c.req.path} failed:`, error)
     return sendError(c, {
       status: 500,

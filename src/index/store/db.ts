@@ -156,7 +156,13 @@ export function value(db: Db, sql: string, ...params: unknown[]): unknown {
   )?.[0]
 }
 
-function moveAside(file: string, why: string): string {
+/** An error that says the index file itself is damaged: it cannot be trusted any more. */
+export function isCorrupt(error: unknown): boolean {
+  return /^SQLITE_(CORRUPT|NOTADB)/.test(code(error))
+}
+
+/** Moves an index file aside (`index.db.TAG-date`), its write-ahead log removed; its new name. */
+export function moveAside(file: string, why: string): string {
   const tag = why.startsWith('is not') ? 'foreign' : why.startsWith('is an index') ? 'old' : why
   const aside = `${file}.${tag}-${new Date().toISOString().replace(/[:.]/g, '-')}`
   renameSync(file, aside)
