@@ -52,6 +52,10 @@ describe('config file appearing after serve started', () => {
     await vi.waitFor(() =>
       expect(server.output().stderr).toContain('Config reloaded: following @fr2'),
     )
+    // Its first scan says what it found, as the start's does.
+    await vi.waitFor(() =>
+      expect(server.output().stderr).toContain('Indexed @fr2: 0 items from 1 file\n'),
+    )
   })
 
   it('$XDG_CONFIG_HOME that does not exist yet, nor its parent: watches the nearest folder that does', async () => {

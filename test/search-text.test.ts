@@ -113,6 +113,15 @@ describe('hits of a place reached two ways', () => {
   })
 })
 
+describe('the search page', () => {
+  it('says when it searches some spaces only, and keeps them for the next search', async () => {
+    const html = (await get(port, '/search?q=marsh&space=blog')).text
+    expect(html).toContain('<input type="hidden" name="space" value="blog">')
+    expect(html).toMatch(/In @blog only · <a href="\/search\?q=marsh">search every space<\/a>/)
+    expect((await get(port, '/search?q=marsh')).text).not.toContain('name="space"')
+  })
+})
+
 describe('operators', () => {
   it('-word and NOT leave out, OR gives either, title: reads titles only', async () => {
     const texts = async (q: string) =>

@@ -66,5 +66,23 @@ export function reportIndexing(
       out.write(
         `The timeline and search indexes could not be made (${index.store.buildFailed}): search finds nothing until syncweb is started again with room for ${index.store.file}.\n`,
       )
+    // A space followed from now on: its own line once its first scan is over.
+    const reported = new Set(index.names)
+    index.on('space', (name) => {
+      const space = index.space(name)
+      if (!space) return reported.delete(name)
+      if (reported.has(name) || space.status === 'indexing') return
+      reported.add(name)
+      const problems = space.problemCount
+        ? `; ${space.problemCount === 1 ? '1 file' : `${n(space.problemCount)} files`} skipped (syncweb spaces and /settings list them)`
+        : ''
+      out.write(
+        space.status === 'offline'
+          ? `@${name} is offline: ${space.offline ?? 'its folder is missing'}\n`
+          : `Indexed @${name}: ${count(index.store.countOf(name), 'item')} from ${count(space.files, 'file')}${problems}\n`,
+      )
+    })
   })
 }
+
+const count = (n: number, what: string) => `${n.toLocaleString('en')} ${what}${n === 1 ? '' : 's'}`

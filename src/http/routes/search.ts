@@ -94,9 +94,12 @@ export function searchRoutes(state: GatewayState) {
       const q = (c.req.query('q') ?? '').trim()
       let result: ReturnType<typeof run> | undefined
       let problem: string | undefined
+      let within: string[] | undefined
       if (q) {
         try {
-          result = run(c, read(c))
+          const query = read(c)
+          within = query.spaces && [...query.spaces]
+          result = run(c, query)
         } catch (error) {
           problem = (error as Error).message.replace(/^q: /, '')
         }
@@ -105,6 +108,7 @@ export function searchRoutes(state: GatewayState) {
         title: q ? `“${q.length > 80 ? `${q.slice(0, 80)}…` : q}”` : 'Search',
         gateway: '',
         q,
+        within,
         problem,
         hits: result?.hits ?? [],
         searched: result !== undefined,

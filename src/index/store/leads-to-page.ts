@@ -1,4 +1,5 @@
 import type Database from 'libsql'
+import { spacePath } from '../parsers/fields.js'
 
 type Prepare = (sql: string) => Database.Statement<unknown[]>
 
@@ -12,11 +13,12 @@ type Prepare = (sql: string) => Database.Statement<unknown[]>
 export function leadsToMatchingPage(
   prepare: Prepare,
   match: string,
-  space: string,
-  url: string,
+  item: { space: string; path: string; url: string },
 ): boolean {
+  const { space, url } = item
   const prefix = `/@${space}/`
-  if (!url.startsWith(prefix)) return false
+  // A post's URL is its own file, which is not a page too: no need to look.
+  if (!url.startsWith(prefix) || url === spacePath(space, item.path)) return false
   let path: string
   try {
     path = decodeURIComponent(url.slice(prefix.length).replace(/[?#].*$/s, ''))
