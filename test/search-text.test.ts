@@ -204,26 +204,16 @@ describe('a query a page did not ask for as a person would', () => {
   // status, or another site's script, must not make the browser run them.
   const status = async (path: string, headers: Record<string, string>) =>
     (await get(port, path, headers)).status
-  const image = {
-    'Sec-Fetch-Dest': 'image',
-    'Sec-Fetch-Mode': 'no-cors',
-    'Sec-Fetch-Site': 'same-origin',
-  }
-  const foreign = {
-    'Sec-Fetch-Dest': 'empty',
-    'Sec-Fetch-Mode': 'cors',
-    'Sec-Fetch-Site': 'cross-site',
-  }
-  const own = {
-    'Sec-Fetch-Dest': 'empty',
-    'Sec-Fetch-Mode': 'cors',
-    'Sec-Fetch-Site': 'same-origin',
-  }
-  const link = {
-    'Sec-Fetch-Dest': 'document',
-    'Sec-Fetch-Mode': 'navigate',
-    'Sec-Fetch-Site': 'cross-site',
-  }
+  // What a browser says of a request: what it is for, its mode, whose page asked.
+  const asked = (dest: string, mode: string, site: string) => ({
+    'Sec-Fetch-Dest': dest,
+    'Sec-Fetch-Mode': mode,
+    'Sec-Fetch-Site': site,
+  })
+  const image = asked('image', 'no-cors', 'same-origin')
+  const foreign = asked('empty', 'cors', 'cross-site')
+  const own = asked('empty', 'cors', 'same-origin')
+  const link = asked('document', 'navigate', 'cross-site')
 
   it('is refused as an image or from another site, answered to a person and to tools', async () => {
     for (const path of [
