@@ -271,7 +271,7 @@ describe('the cache file', () => {
     await stop(third)
     const rebuilt = await runCli(['reindex', '--config', config, '--cache-dir', cache], env)
     expect(rebuilt.code).toBe(0)
-    expect(rebuilt.stderr).toMatch(/Indexed 1 items from 1 files/)
+    expect(rebuilt.stderr).toMatch(/Indexed 1 item from 1 file /)
   })
 })
 
@@ -644,6 +644,44 @@ describe('a first build', () => {
       expect((await getJson(server.port, '/api/spaces/pal')).body.items).toBe(2)
       await stop(server)
     }
+  })
+
+  it('gives an id two files claim to the other file once the first one goes', async () => {
+    const copied = (text: string) =>
+      JSON.stringify({ id: 'copied', text, date: '2026-05-01T10:00:00Z' })
+    const { home, start, stop } = await setup({
+      'status/a.json': copied('first claim'),
+      'status/b.json': copied('second claim'),
+    })
+    const server = await start()
+    const texts = async () =>
+      ((await getJson(server.port, '/timeline.json')).body.items as any[]).map(
+        (i) => i.content_text,
+      )
+    expect(await texts()).toEqual(['first claim'])
+    const problems = (await getJson(server.port, '/api/spaces/pal')).body.problems
+    expect(problems).toEqual([
+      {
+        file: 'status/b.json',
+        reason:
+          'some of its items are left out: another file of the space gives the same id, and the first file found keeps it',
+      },
+    ])
+    // The first file goes while the gateway runs: the second one's item comes in.
+    await rm(join(home, 'pal/status/a.json'))
+    await vi.waitFor(async () => expect(await texts()).toEqual(['second claim']), waitOpts)
+    // A third claims it while it runs: it waits its turn the same way.
+    await writeFile(join(home, 'pal/status/c.json'), copied('third claim'))
+    await vi.waitFor(async () => {
+      const found = (await getJson(server.port, '/api/spaces/pal')).body.problems
+      expect(found.map((p: any) => p.file)).toEqual(['status/c.json'])
+    }, waitOpts)
+    await rm(join(home, 'pal/status/b.json'))
+    await vi.waitFor(async () => expect(await texts()).toEqual(['third claim']), waitOpts)
+    await stop(server)
+    const next = await start()
+    expect(next.output().stderr).toMatch(/^Indexed 1 item from 1 file /m)
+    await stop(next)
   })
 
   it('stopped before its indexes are made ends quietly', async () => {

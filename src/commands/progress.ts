@@ -54,7 +54,7 @@ export function reportIndexing(
     // Not store.size: a space unfollowed while the disk was full is still in the index.
     const items = index.names.reduce((sum, name) => sum + index.store.countOf(name), 0)
     out.write(
-      `Indexed ${n(items)} items from ${n(files)} files in ${seconds} s` +
+      `Indexed ${count(items, 'item')} from ${count(files, 'file')} in ${seconds} s` +
         ` (${n(reread)} read, ${n(unchanged)} unchanged since last time and not read again)` +
         (skipped
           ? `; ${skipped === 1 ? '1 file' : `${n(skipped)} files`} skipped (syncweb spaces and /settings list them too):\n`

@@ -4,7 +4,7 @@ import type { FileVersion } from '../../spaces/read.js'
 import type { ParsedFile } from '../parsers/parse-file.js'
 import { sourceOf } from '../parsers/sources.js'
 import { isWriteFailure } from '../store/db.js'
-import type { Store } from '../store/store.js'
+import type { Store, StoreChange } from '../store/store.js'
 import { FeedChoice } from './feeds.js'
 import type { IndexLimits } from './limits.js'
 import { FileParser, type ParseJob } from './parse-files.js'
@@ -128,7 +128,10 @@ export class SpaceFiles {
   forget(path: string) {
     this.#tickets.delete(path)
     this.facts.forget(path)
-    this.#writing(() => this.store.forget(this.name, path))
+    this.#reclaim(
+      path,
+      this.#writing(() => this.store.forget(this.name, path)),
+    )
     const home = path === 'index.html' || path === 'index.htm'
     if (home || this.#feeds.isFeed(path)) {
       if (home) this.#feeds.alternate = undefined
@@ -151,14 +154,31 @@ export class SpaceFiles {
   }
 
   /** Runs a write of the index; one the disk refuses is dropped, and tried again (retryDue). */
-  #writing(write: () => unknown) {
+  #writing<T>(write: () => T): T | undefined {
     try {
-      write()
+      const result = write()
       if (!this.#unwritten) this.#retryWait = this.limits.rescanMs
+      return result
     } catch (error) {
       if (!isWriteFailure(error)) throw error
       this.#unwritten ??= { at: Date.now(), wait: this.#retryWait }
+      return undefined
     }
+  }
+
+  /**
+   * Items of `path` went: a file whose items were left out for ids another file gave first
+   * (FileTable.unclaim) is read again, and may now add them.
+   */
+  #reclaim(path: string, change: StoreChange | undefined) {
+    if (!change?.removed.length || !this.store.built) return
+    const waiting = this.store.files.unclaimed(this.name).filter((other) => other !== path)
+    if (!waiting.length) return
+    const parser = this.parser()
+    void (async () => {
+      for (const other of waiting) await this.consider(other, parser)
+      await parser.done()
+    })()
   }
 
   #unchanged(path: string, known?: Map<string, FileVersion>): boolean {
@@ -175,11 +195,16 @@ export class SpaceFiles {
 
   #record({ path, source }: Job, result: ParsedFile, quiet: boolean) {
     const { items, record } = this.facts.record(path, source, result, this.limits)
-    this.store.setFile(this.name, path, items, {
+    const change = this.store.setFile(this.name, path, items, {
       quiet,
       record: record ?? null,
       page: result.page ?? null,
     })
+    // Items left out for ids another file gave first (a first build finds them at its end).
+    const ids = this.store.built && record ? new Set(items.map((i) => i.id)).size : 0
+    if (ids && this.store.countOf(this.name, path) < ids)
+      this.store.files.unclaim([[this.name, path]])
+    this.#reclaim(path, change)
     // A file that could not even be opened as one has no version to keep, but still a reason.
     if (!record && result.problem) this.facts.problem(path, result.problem)
     if (source === 'home') {

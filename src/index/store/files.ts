@@ -10,6 +10,9 @@ export interface FileFacts {
   alternate?: string | null
 }
 
+const UNCLAIMED =
+  'some of its items are left out: another file of the space gives the same id, and the first file found keeps it'
+
 /** A file as it was when last parsed: a restart that finds it the same does not read it. */
 export interface StoredFile {
   size: number
@@ -37,6 +40,8 @@ export class FileTable {
   readonly #under
   readonly #drop
   readonly #spaces
+  readonly #unclaim
+  readonly #unclaimed
 
   constructor(db: Db) {
     this.#has = db.prepare('SELECT 1 FROM files WHERE space = ? AND path = ?').raw()
@@ -81,6 +86,15 @@ export class FileTable {
       .prepare('SELECT path FROM files WHERE space = ? AND path > ? AND path < ?')
       .raw()
     this.#drop = db.prepare('DELETE FROM files WHERE space = ?')
+    // A version no file has (mtime -1), with the problem: see unclaim.
+    this.#unclaim = db.prepare(
+      `UPDATE files SET mtime = -1, problem = '${UNCLAIMED}' WHERE space = ? AND path = ?`,
+    )
+    this.#unclaimed = db
+      .prepare(
+        'SELECT path FROM files INDEXED BY files_problems WHERE space = ? AND problem IS NOT NULL AND mtime = -1',
+      )
+      .raw()
     // One probe of the primary key per space (a skip-scan), not a read of every file.
     this.#spaces = db
       .prepare(
@@ -154,6 +168,19 @@ export class FileTable {
 
   dropSpace(space: string) {
     this.#drop.run(space)
+  }
+
+  /**
+   * A file some of whose items are not in the index: another file of the space gave their ids
+   * first. Its version is forgotten, so that every full scan reads it again, and `unclaimed`
+   * names it when items go, which may free those ids (SpaceFiles).
+   */
+  unclaim(files: Array<[space: string, path: string]>) {
+    for (const [space, path] of files) this.#unclaim.run(space, path)
+  }
+
+  unclaimed(space: string): string[] {
+    return (this.#unclaimed.all(space) as Array<[string]>).map(([path]) => path)
   }
 
   /** Every space with a file recorded. */

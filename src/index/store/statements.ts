@@ -155,18 +155,18 @@ export class Statements {
       .all() as Array<[string, number]>
   }
 
-  /** A first build is over: an id claimed twice keeps the first file's item, and it says so. */
-  markBuilt() {
+  /** A first build is over: an id claimed twice keeps the first file's item; the others' files. */
+  markBuilt(): Array<[string, string]> {
     const doubles = this.#db
       .prepare(
-        'SELECT rowid FROM items WHERE rowid NOT IN (SELECT min(rowid) FROM items GROUP BY id)',
+        'SELECT rowid, space, path FROM items WHERE rowid NOT IN (SELECT min(rowid) FROM items GROUP BY id)',
       )
       .raw()
-      .all() as Array<[number]>
-    for (const [rowid] of doubles) this.deleteItem(rowid)
+      .all() as Array<[number, string, string]>
     this.#db
       .prepare('INSERT INTO meta (key, value) VALUES (?, ?)')
       .run(BUILT, new Date().toISOString())
+    return doubles.map(([rowid, space, path]) => (this.deleteItem(rowid), [space, path]))
   }
 
   /** A page's text for search (`mtimeMs`: when it was written, for a first build's order). */

@@ -221,7 +221,7 @@ export class Store extends EventEmitter<{
     this.#building = (async () => {
       try {
         if (!(await makeIndexes(this.db, () => this.#sql.sealKeys(), fill))) return
-        this.bulk(() => this.#sql.markBuilt())
+        this.bulk(() => this.files.unclaim(this.#sql.markBuilt()))
       } catch (error) {
         // A full or failing disk: served without them, and made at the next start.
         if (!isWriteFailure(error)) throw error
