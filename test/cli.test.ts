@@ -340,6 +340,20 @@ describe('serve', () => {
     await vi.waitFor(() => expect(server.output().stderr).toMatch(/… and 995 more\n/))
   })
 
+  it('stops on SIGTERM: says so, and leaves no lock holder behind in the cache', async () => {
+    const dir = await tempDir()
+    const cache = join(dir, 'cache')
+    const server = await serveCli(['--cache-dir', cache], env)
+    await vi.waitFor(() => expect(server.output().stderr).toMatch(/^Indexed /m), {
+      timeout: 20_000,
+    })
+    expect(await readdir(cache)).toContain('index.db.pid')
+    server.child.kill('SIGTERM')
+    expect(await new Promise((resolve) => server.child.once('exit', resolve))).toBe(0)
+    expect(server.output().stderr).toMatch(/syncweb stopped\.\n$/)
+    expect(await readdir(cache)).not.toContain('index.db.pid')
+  })
+
   it('binds 127.0.0.1 by default', async () => {
     const server = await serveCli([], env)
     expect(server.output().stdout).toContain('listening on http://127.0.0.1:')

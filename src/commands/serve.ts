@@ -165,6 +165,7 @@ export async function serve(options: ServeOptions): Promise<number> {
   await stopWatching()
   await removeRuntime(stateDir)
   await running.close()
+  process.stderr.write('syncweb stopped.\n')
   return 0
 }
 

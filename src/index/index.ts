@@ -1,3 +1,4 @@
+import { rmSync } from 'node:fs'
 import { EventEmitter } from 'node:events'
 import type { SpaceSettings } from '../config/config.js'
 import { indexLimits, type IndexLimits } from './indexer/limits.js'
@@ -182,6 +183,8 @@ export class TimelineIndex extends EventEmitter<{
     for (const indexer of this.#spaces.values()) indexer.stop()
     this.#pool?.close()
     this.store.close()
+    // Who holds the index, for a second gateway's message (store/db.ts): nobody now.
+    if (this.store.file) rmSync(`${this.store.file}.pid`, { force: true })
   }
 
   /** Where items stand in their conversations: parent, root, replies below. */
