@@ -82,7 +82,12 @@ function lock(db: Db, dir: string) {
     }
     throw error
   }
-  writeFileSync(join(dir, 'index.db.pid'), `${process.pid}\n`)
+  // Only for a second gateway's message: a disk too full for it is no reason to give up the index.
+  try {
+    writeFileSync(join(dir, 'index.db.pid'), `${process.pid}\n`)
+  } catch {
+    // That message then names no pid.
+  }
 }
 
 function holder(dir: string): string {
