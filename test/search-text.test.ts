@@ -43,6 +43,9 @@ beforeAll(async () => {
     entries += `<article class="h-entry"><a class="p-name u-url" href="/posts/p${i}/">Marsh walk ${i}</a><time class="dt-published" datetime="2026-04-${day}T10:00:00Z">x</time><p class="p-summary">A marsh walk.</p></article>`
     files[`blog/posts/p${i}/index.html`] = page(`Marsh walk ${i}`, `<p>A marsh walk, day ${i}.</p>`)
   }
+  // Two h-entries leading to one place that is no page: one hit.
+  for (const day of ['10', '11'])
+    entries += `<article class="h-entry"><a class="p-name u-url" href="/posts/gone.html">Narwhal</a><time class="dt-published" datetime="2026-04-${day}T10:00:00Z">x</time><p class="p-summary">A narwhal.</p></article>`
   files['blog/index.html'] = `<html><head><title>Blog</title></head><body>${entries}</body></html>`
   await writeFiles(
     root,
@@ -92,6 +95,13 @@ describe('the text of a page', () => {
 })
 
 describe('hits of a place reached two ways', () => {
+  it('are one hit when two items lead to a place that is no page', async () => {
+    const hits = (await search('narwhal')).hits.filter((h: { kind: string }) => h.kind !== 'page')
+    expect(hits.map((h: { url: string }) => new URL(h.url).pathname)).toEqual([
+      '/@blog/posts/gone.html',
+    ])
+  })
+
   it('are one hit per place, the page, on every page of hits', async () => {
     const all = await search('marsh', '&limit=100')
     const urls = all.hits.map((h: { url: string }) => new URL(h.url).pathname)
@@ -135,6 +145,15 @@ describe('operators', () => {
     expect(await texts('chisels AND workshop')).toEqual(['Chisels for the workshop'])
     expect(await paths('title:garden')).toEqual([])
     expect(await paths('title:about')).toEqual(['about.html'])
+  })
+
+  it('counts words as the tokenizer makes them: of.of.of… is not one word', async () => {
+    const dotted = Array(40).fill('of').join('.')
+    const res = await getJson(port, `/api/search?q=${encodeURIComponent(dotted)}`)
+    expect(res.status).toBe(400)
+    expect(res.body.error.message).toBe('q: at most 32 words')
+    const phrase = `"${Array(32).fill('of').join(' ')}"`
+    expect((await getJson(port, `/api/search?q=${encodeURIComponent(phrase)}`)).status).toBe(200)
   })
 
   it('a query of exclusions alone is a 400 that says why, on the page too', async () => {
@@ -213,7 +232,9 @@ describe('a query a page did not ask for as a person would', () => {
   const image = asked('image', 'no-cors', 'same-origin')
   const foreign = asked('empty', 'cors', 'cross-site')
   const own = asked('empty', 'cors', 'same-origin')
-  const link = asked('document', 'navigate', 'cross-site')
+  const link = { ...asked('document', 'navigate', 'cross-site'), 'Sec-Fetch-User': '?1' }
+  // Another site's script navigating (location.replace, a popup it steers): no Sec-Fetch-User.
+  const scripted = asked('document', 'navigate', 'cross-site')
 
   it('is refused as an image or from another site, answered to a person and to tools', async () => {
     for (const path of [
@@ -230,6 +251,8 @@ describe('a query a page did not ask for as a person would', () => {
     }
     expect(await status('/search?q=kites', link)).toBe(200)
     expect(await status('/timeline?q=kites', link)).toBe(200)
+    expect(await status('/search?q=kites', scripted)).toBe(403)
+    expect(await status('/api/search?q=kites', scripted)).toBe(403)
     // Without q=, nothing changes.
     expect(await status('/timeline.json', image)).toBe(200)
     const refused = await getJson(port, '/api/search?q=kites', image)

@@ -102,14 +102,20 @@ function sameSecret(given: string, expected: string): boolean {
  * A full-text query (`q=` on search, the timeline, its feeds and /events) costs the server up to
  * a second at a million items when it holds a phrase of common words: no page may make the
  * browser ask for one unseen. So one asked for as an image, a script, a frame… (an `<img>` in a
- * friend's status, shown on the timeline), or by another site's script, is refused; a person's
- * navigation, the gateway's own pages and tools that send no Sec-Fetch headers are answered.
+ * friend's status, shown on the timeline), or by another site's script or a navigation it made,
+ * is refused; a person's navigation, the gateway's own pages and tools that send no Sec-Fetch
+ * headers are answered.
  */
 export async function queryGuard(c: Context<GatewayEnv>, next: Next) {
   if (c.req.query('q') === undefined) return next()
   const dest = c.req.header('sec-fetch-dest')
   const site = c.req.header('sec-fetch-site')
-  const navigation = c.req.header('sec-fetch-mode') === 'navigate' && dest === 'document'
+  // A person's own navigation: a script's (location.replace, a popup it steers) has no
+  // Sec-Fetch-User.
+  const navigation =
+    c.req.header('sec-fetch-mode') === 'navigate' &&
+    dest === 'document' &&
+    c.req.header('sec-fetch-user') === '?1'
   const embedded = dest !== undefined && dest !== 'document' && dest !== 'empty'
   const foreign = (site === 'cross-site' || site === 'same-site') && !navigation
   if (!embedded && !foreign) return next()

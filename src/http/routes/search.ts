@@ -47,14 +47,19 @@ export function searchRoutes(state: GatewayState) {
   function run(c: Context, query: ReturnType<typeof read>) {
     const origin = originOf(c)
     const { rows, next: after, order } = state.index.store.search(query)
-    const hits = rows.map(({ url, ref, ...row }) => ({
-      space: row.space,
-      path: row.path,
-      url: absolute(origin, hitPath(row.kind, row.space, row.path, url, ref)),
-      title: row.title,
-      snippet: row.snippet,
-      kind: row.kind,
-    }))
+    // Items leading to a page that matches are left out by the store; items leading to one place
+    // that is no page (an h-entry and a feed's entry of one post) are one hit within a page.
+    const seen = new Set<string>()
+    const hits = rows
+      .map(({ url, ref, ...row }) => ({
+        space: row.space,
+        path: row.path,
+        url: absolute(origin, hitPath(row.kind, row.space, row.path, url, ref)),
+        title: row.title,
+        snippet: row.snippet,
+        kind: row.kind,
+      }))
+      .filter((hit) => !seen.has(hit.url) && seen.add(hit.url))
     const next = new URLSearchParams({ q: query.q })
     if (query.spaces) next.set('space', [...query.spaces].join(','))
     if (query.limit !== DEFAULT_LIMIT) next.set('limit', String(query.limit))

@@ -31,6 +31,8 @@ export class SpaceFiles {
   #unwritten: { at: number; wait: number } | undefined
   #retryWait: number
   #tickets = new Map<string, number>()
+  #reclaiming = false
+  #reclaimAgain = false
   #ticket = 0
 
   constructor(
@@ -172,13 +174,26 @@ export class SpaceFiles {
    */
   #reclaim(path: string, change: StoreChange | undefined) {
     if (!change?.removed.length || !this.store.built) return
-    const waiting = this.store.files.unclaimed(this.name).filter((other) => other !== path)
+    // A burst of removals reads the waiting files once more at most, not once per removal.
+    if (this.#reclaiming) this.#reclaimAgain = true
+    else void this.#readWaiting(path)
+  }
+
+  async #readWaiting(except: string) {
+    const waiting = this.store.files.unclaimed(this.name).filter((other) => other !== except)
     if (!waiting.length) return
-    const parser = this.parser()
-    void (async () => {
+    this.#reclaiming = true
+    try {
+      const parser = this.parser()
       for (const other of waiting) await this.consider(other, parser)
       await parser.done()
-    })()
+    } finally {
+      this.#reclaiming = false
+    }
+    if (this.#reclaimAgain) {
+      this.#reclaimAgain = false
+      await this.#readWaiting('')
+    }
   }
 
   #unchanged(path: string, known?: Map<string, FileVersion>): boolean {

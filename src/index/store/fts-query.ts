@@ -44,9 +44,9 @@ export function ftsQuery(q: string): string {
     const found = quoted(titled ? bare.slice(6) : bare, !word)
     if (found === undefined) continue
     const term = titled ? `({title} : ${found})` : found
-    // A phrase's words count one by one: each is a doclist to read (a long phrase of common
-    // words read every document's positions for each).
-    terms += found.split(' ').length
+    // Words count as the tokenizer makes them (`of.of.of` is three, a phrase of five five): each
+    // is a doclist to read, and a long phrase of common words reads every document's positions.
+    terms += found.split(/[^\p{L}\p{N}]+/u).filter(Boolean).length
     const alternative = alternatives.at(-1)!
     ;(minus || negate ? alternative.not : alternative.hold).push(term)
     negate = false
