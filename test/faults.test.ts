@@ -345,6 +345,28 @@ function postStatus(port: number, token: string, text: string) {
   })
 }
 
+/**
+ * Runs `work` with a home folder whose cache folder is a tmpfs of `size` (a disk that fills
+ * up), unmounted afterwards whatever happens.
+ */
+async function withSmallCache(size: string, work: (home: string, cache: string) => Promise<void>) {
+  const home = await tempDir()
+  const cache = join(home, 'cache')
+  await mkdir(cache)
+  execFileSync('mount', ['-t', 'tmpfs', '-o', `size=${size}`, 'tmpfs', cache])
+  try {
+    await work(home, cache)
+  } finally {
+    execFileSync('umount', ['-l', cache])
+  }
+}
+
+/** Stops a gateway of serveCli, once it is gone. */
+async function stop(server: Awaited<ReturnType<typeof serveCli>>) {
+  server.child.kill('SIGTERM')
+  await new Promise((resolve) => server.child.once('exit', resolve))
+}
+
 describe.runIf(canMount)('posting when the disk of your space is full or read-only', () => {
   let mountpoint: string
   let env: Record<string, string>
@@ -412,11 +434,7 @@ describe.runIf(canMount)('posting when the disk of your space is full or read-on
 
 describe.runIf(canMount)('the index on a disk that fills up', () => {
   it('keeps serving, says so, and indexes the rest by itself once there is room', async () => {
-    const home = await tempDir()
-    const cache = join(home, 'cache')
-    await mkdir(cache)
-    execFileSync('mount', ['-t', 'tmpfs', '-o', 'size=400k', 'tmpfs', cache])
-    try {
+    await withSmallCache('400k', async (home, cache) => {
       const files: Record<string, string> = {}
       for (let i = 0; i < 2000; i++) files[`pal/status/s${i}.json`] = STATUS(`hello number ${i}`)
       await writeFiles(home, files)
@@ -438,20 +456,13 @@ describe.runIf(canMount)('the index on a disk that fills up', () => {
         interval: 500,
       })
       expect(server.child.exitCode).toBeNull()
-      server.child.kill('SIGTERM')
-      await new Promise((resolve) => server.child.once('exit', resolve))
-    } finally {
-      execFileSync('umount', ['-l', cache])
-    }
+      await stop(server)
+    })
   })
 
   it('full while it makes its indexes: serves the timeline, and makes them at the next start', async () => {
-    const home = await tempDir()
-    const cache = join(home, 'cache')
-    await mkdir(cache)
     // Room for the tables of these 2,000 statuses, not for their full-text index as well.
-    execFileSync('mount', ['-t', 'tmpfs', '-o', 'size=2200k', 'tmpfs', cache])
-    try {
+    await withSmallCache('2200k', async (home, cache) => {
       const files: Record<string, string> = {}
       const words =
         'with some words to index here and there, many words make the full-text index grow'
@@ -470,8 +481,7 @@ describe.runIf(canMount)('the index on a disk that fills up', () => {
       )
       expect((await summary(first.port, 'pal')).items).toBe(2000)
       expect(first.child.exitCode).toBeNull()
-      first.child.kill('SIGTERM')
-      await new Promise((resolve) => first.child.once('exit', resolve))
+      await stop(first)
 
       execFileSync('mount', ['-o', 'remount,size=50m', 'tmpfs', cache])
       const next = await serveCli(args, { HOME: home })
@@ -479,21 +489,14 @@ describe.runIf(canMount)('the index on a disk that fills up', () => {
       expect(next.output().stderr).not.toMatch(/could not be made/)
       const hits = (await getJson(next.port, '/api/search?q=hello')).body.hits
       expect(hits.length).toBeGreaterThan(0)
-      next.child.kill('SIGTERM')
-      await new Promise((resolve) => next.child.once('exit', resolve))
-    } finally {
-      execFileSync('umount', ['-l', cache])
-    }
+      await stop(next)
+    })
   })
 })
 
 describe.runIf(canMount)('a space unfollowed while the index is full', () => {
   it('is unfollowed with no config error, and leaves the timeline and search once there is room', async () => {
-    const home = await tempDir()
-    const cache = join(home, 'cache')
-    await mkdir(cache)
-    execFileSync('mount', ['-t', 'tmpfs', '-o', 'size=3m', 'tmpfs', cache])
-    try {
+    await withSmallCache('3m', async (home, cache) => {
       const files: Record<string, string> = {}
       for (const name of ['pal', 'bob'])
         for (let i = 0; i < 300; i++)
@@ -526,8 +529,7 @@ describe.runIf(canMount)('a space unfollowed while the index is full', () => {
       expect(
         (await getJson(first.port, '/api/spaces')).body.map((s: { name: string }) => s.name),
       ).toEqual(['pal'])
-      first.child.kill('SIGTERM')
-      await new Promise((resolve) => first.child.once('exit', resolve))
+      await stop(first)
 
       // Started again, still full, with bob's rows still in the index: no crash, and the count
       // is of the spaces it follows.
@@ -542,11 +544,8 @@ describe.runIf(canMount)('a space unfollowed while the index is full', () => {
         interval: 500,
       })
       expect(next.child.exitCode).toBeNull()
-      next.child.kill('SIGTERM')
-      await new Promise((resolve) => next.child.once('exit', resolve))
-    } finally {
-      execFileSync('umount', ['-l', cache])
-    }
+      await stop(next)
+    })
   })
 })
 
