@@ -1,7 +1,5 @@
-import type Database from 'libsql'
 import { spacePath } from '../parsers/fields.js'
-
-type Prepare = (sql: string) => Database.Statement<unknown[]>
+import type { Prepare } from './prepared.js'
 
 /**
  * Whether an item's URL leads to a page of its own space (`/@pal/posts/kites.html`, or a folder's
@@ -13,12 +11,12 @@ type Prepare = (sql: string) => Database.Statement<unknown[]>
 export function leadsToMatchingPage(
   prepare: Prepare,
   match: string,
-  item: { space: string; path: string; url: string },
+  item: { space: string; path: string; url?: string },
 ): boolean {
   const { space, url } = item
   const prefix = `/@${space}/`
   // A post's URL is its own file, which is not a page too: no need to look.
-  if (!url.startsWith(prefix) || url === spacePath(space, item.path)) return false
+  if (!url?.startsWith(prefix) || url === spacePath(space, item.path)) return false
   let path: string
   try {
     path = decodeURIComponent(url.slice(prefix.length).replace(/[?#].*$/s, ''))

@@ -3,6 +3,9 @@ import type { Db } from './db.js'
 
 type Statement = Database.Statement<unknown[]>
 
+/** A statement for an SQL text, prepared once (PreparedStatements.get, Statements.prepared). */
+export type Prepare = (sql: string) => Statement
+
 /**
  * Statements prepared once per SQL text, for queries whose shape varies (timeline filters,
  * search): the shapes are few, and a bound keeps them so. A statement whose get() failed is

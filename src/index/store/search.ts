@@ -1,6 +1,6 @@
-import type Database from 'libsql'
 import { conjunctionTerms } from './fts-query.js'
 import { leadsToMatchingPage } from './leads-to-page.js'
+import type { Prepare } from './prepared.js'
 import { SNIPPET, snippetHtml } from './snippet.js'
 
 /**
@@ -12,9 +12,6 @@ import { SNIPPET, snippetHtml } from './snippet.js'
 export function spaceToken(space: string): string {
   return 's' + Buffer.from(space).toString('hex')
 }
-
-/** A statement prepared once per SQL text (Statements.prepared), read in raw rows here. */
-export type Prepare = (sql: string) => Database.Statement<unknown[]>
 
 export interface SearchOptions {
   match: string
@@ -110,8 +107,7 @@ export function search(prepare: Prepare, options: SearchOptions): SearchResult {
             .get(...params, RANK_WINDOW) as [number] | undefined
         )?.[0]
       : undefined
-  // Snippets come once the hits to show are known (a snippet of every match, before sorting,
-  // would cost them all). More are read than asked for (twice as many, at least 10 more): an item that leads to a page
+  // More are read than asked for (twice as many, at least 10 more): an item that leads to a page
   // matching too is left out (leads-to-page.ts), and the page of hits is filled from the next.
   const reading = limit + Math.max(limit, 10) + 1
   const found = (
@@ -137,12 +133,11 @@ export function search(prepare: Prepare, options: SearchOptions): SearchResult {
     for (const key of batch) {
       read++
       const doc = docs.get(key)
-      if (doc && !(doc.url && leadsToMatchingPage(prepare, match, { ...doc, url: doc.url })))
-        shown.push(key)
+      if (doc && !leadsToMatchingPage(prepare, match, doc)) shown.push(key)
     }
   }
-  // Snippets (a few µs each) of the hits read: newest first, a range of keys; ranked, a list of
-  // the few to show. Keys are cast: FTS5 seeks to a bound of type INTEGER only, and a JS number
+  // Snippets (a few µs each) once the hits are known, not of every match: newest first, of the
+  // range of keys read; ranked, of the few to show. Keys are cast: FTS5 seeks to a bound of type INTEGER only, and a JS number
   // this large is bound as a REAL (a range 60 ms instead of 0.3; a cursor deep into a common
   // word's matches 33 ms instead of 0.9).
   const snippets = new Map(
