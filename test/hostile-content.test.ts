@@ -333,32 +333,6 @@ describe('hostile content arriving while served', () => {
   }, 120_000)
 })
 
-describe('limits.maxItemsPerSpace', () => {
-  it('keeps the newest items of a space that floods the timeline, and says so', async () => {
-    const root = await tempDir()
-    const lines = Array.from(
-      { length: 300 },
-      (_, i) =>
-        `2026-01-01T00:${String(Math.floor(i / 60)).padStart(2, '0')}:${String(i % 60).padStart(2, '0')}Z\tline ${i}`,
-    )
-    await writeFiles(root, {
-      'twtxt.txt': lines.join('\n'),
-      'status/a.json': STATUS('status a'),
-    })
-    const server = await startGateway([{ name: 'flood', root }], {
-      limits: { ...DEFAULT_LIMITS, maxItemsPerSpace: 100 },
-    })
-    await server.state.index.ready()
-    const { body } = await getJson(server.port, '/api/spaces/flood')
-    expect(body.items).toBe(100)
-    expect(body.problems.map((p: any) => p.reason).join()).toMatch(
-      /items are in the timeline: the space reached limits.maxItemsPerSpace \(100\)/,
-    )
-    const feed = await getJson(server.port, '/timeline.json?space=flood&limit=200')
-    expect(feed.body.items).toHaveLength(100)
-  })
-})
-
 describe('a slow file among many, on a scan that uses the worker threads', () => {
   it('skips that one file and indexes every other one of its batch', async () => {
     const root = await tempDir()

@@ -1,4 +1,5 @@
-import { statSync, type Stats } from 'node:fs'
+import type { Stats } from 'node:fs'
+import { statOrNothing } from '../../spaces/read.js'
 import { openFolder } from '../../spaces/folder.js'
 
 /** What a space's folder is now: its real path, or why it cannot be served. */
@@ -71,14 +72,4 @@ export class RootCheck {
 function identity(stats: Stats | undefined): string | undefined {
   if (!stats?.isDirectory()) return undefined
   return `${stats.dev}:${stats.ino}:${stats.mode}:${stats.uid}:${stats.gid}`
-}
-
-// Synchronous, as the scans' own reads are: a promise per space a second cost 24 µs each on the
-// main thread, four times a synchronous stat.
-function statOrNothing(path: string): Stats | undefined {
-  try {
-    return statSync(path, { throwIfNoEntry: false })
-  } catch {
-    return undefined
-  }
 }

@@ -1,4 +1,3 @@
-import type { Item } from '../item.js'
 import type { Follow } from '../parsers/follows.js'
 import type { HomeMeta } from '../parsers/home.js'
 import type { ParsedFile, ParsedSource } from '../parsers/parse-file.js'
@@ -7,7 +6,6 @@ import type { TwtxtMeta } from '../parsers/twtxt.js'
 import type { FileFacts, StoredFile } from '../store/files.js'
 import { isWriteFailure } from '../store/db.js'
 import type { Store } from '../store/store.js'
-import type { IndexLimits } from './limits.js'
 
 export type SpaceStatus = 'indexing' | 'ready' | 'offline'
 
@@ -94,16 +92,10 @@ export class SpaceFacts {
   }
 
   /**
-   * Takes in one file's parse result: what it says about the space, the items to store, and
-   * the record the index keeps of the file. A space that floods the timeline keeps its newest
-   * items from this file, and says so (limits.maxItemsPerSpace).
+   * Takes in one file's parse result: what it says about the space, and the record the index
+   * keeps of the file.
    */
-  record(
-    path: string,
-    source: ParsedSource,
-    result: ParsedFile,
-    { maxItemsPerSpace: max }: IndexLimits,
-  ): { items: Item[]; record: StoredFile | undefined } {
+  record(path: string, source: ParsedSource, result: ParsedFile): StoredFile | undefined {
     const facts: Facts =
       source === 'follows'
         ? { ...(result.follows ? { follows: result.follows } : {}) }
@@ -119,17 +111,8 @@ export class SpaceFacts {
     if (source === 'profile') this.#profile = result.profile
     if (source === 'home') this.#home = result.home
     this.#apply(facts)
-    let { items, problem } = result
-    // The file's own items count again only when the space is near its limit (a lookup a file).
-    let room = max - this.store.countOf(this.space)
-    if (items.length > room) room += this.store.countOf(this.space, path)
-    if (items.length > room) {
-      const kept = Math.max(0, room)
-      problem = `${kept} of its ${items.length} items are in the timeline: the space reached limits.maxItemsPerSpace (${max})`
-      items = [...items].sort((a, b) => b.date - a.date).slice(0, kept)
-    }
-    const record = result.version && { ...result.version, ...(problem ? { problem } : {}), facts }
-    return { items, record }
+    const { problem } = result
+    return result.version && { ...result.version, ...(problem ? { problem } : {}), facts }
   }
 
   /**

@@ -1,11 +1,12 @@
-import { statSync, type Stats } from 'node:fs'
+import { statSync } from 'node:fs'
 import { join } from 'node:path'
-import type { FileVersion } from '../../spaces/read.js'
-import type { ParsedFile } from '../parsers/parse-file.js'
+import { isVersion, type FileVersion } from '../../spaces/read.js'
+import type { ParsedFile, ParsedSource } from '../parsers/parse-file.js'
 import { sourceOf } from '../parsers/sources.js'
 import { isWriteFailure } from '../store/db.js'
-import type { Store, StoreChange } from '../store/store.js'
+import type { Store } from '../store/store.js'
 import { FeedChoice } from './feeds.js'
+import { SpaceLimit } from './space-limit.js'
 import type { IndexLimits } from './limits.js'
 import { FileParser, type ParseJob } from './parse-files.js'
 import type { ParsePool } from './pool.js'
@@ -33,6 +34,7 @@ export class SpaceFiles {
   #tickets = new Map<string, number>()
   #reclaiming = false
   #reclaimAgain = false
+  #limit: SpaceLimit
   #ticket = 0
 
   constructor(
@@ -45,6 +47,7 @@ export class SpaceFiles {
     readonly scanning: () => boolean,
   ) {
     this.#retryWait = limits.rescanMs
+    this.#limit = new SpaceLimit(store, name, limits.maxItemsPerSpace)
   }
 
   /** Starts over (the folder came back, or was replaced): pending results are dropped. */
@@ -54,6 +57,7 @@ export class SpaceFiles {
     this.#tickets = new Map()
     this.#feeds.clear()
     this.#feeds.alternate = this.facts.alternate
+    this.#limit.reset()
   }
 
   parser(): FileParser<Job> {
@@ -88,6 +92,10 @@ export class SpaceFiles {
       this.unchanged++
       return
     }
+    await this.#parse(path, source, parser)
+  }
+
+  async #parse(path: string, source: ParsedSource, parser: FileParser<Job>) {
     this.reread++
     this.#tickets.set(path, ++this.#ticket)
     await parser.add({ path, source, ticket: this.#ticket })
@@ -108,9 +116,7 @@ export class SpaceFiles {
     }
     if (!parse || (parse !== changed && this.#unchanged(parse))) return
     const parser = this.parser()
-    this.reread++
-    this.#tickets.set(parse, ++this.#ticket)
-    await parser.add({ path: parse, source: 'feed', ticket: this.#ticket })
+    await this.#parse(parse, 'feed', parser)
     await parser.done()
   }
 
@@ -125,15 +131,15 @@ export class SpaceFiles {
   forgetUnseen(seen: Set<string>) {
     for (const stored of this.store.files.paths(this.name))
       if (!seen.has(stored)) this.forget(stored)
+    // Room it finds (limits.maxItemsPerSpace raised) goes to the items left out.
+    if (this.#limit.waiting().length) this.#reclaim('')
   }
 
   forget(path: string) {
     this.#tickets.delete(path)
     this.facts.forget(path)
-    this.#reclaim(
-      path,
-      this.#writing(() => this.store.forget(this.name, path)),
-    )
+    const change = this.#writing(() => this.store.forget(this.name, path))
+    if (change?.removed.length) this.#reclaim(path)
     const home = path === 'index.html' || path === 'index.htm'
     if (home || this.#feeds.isFeed(path)) {
       if (home) this.#feeds.alternate = undefined
@@ -169,23 +175,28 @@ export class SpaceFiles {
   }
 
   /**
-   * Items of `path` went: a file whose items were left out for ids another file gave first
-   * (FileTable.unclaim) is read again, and may now add them.
+   * Items of `path` went: a file whose items were left out (FileTable.unclaim), for ids another
+   * file gave first or for the space's limit, is read again, and may now add them.
    */
-  #reclaim(path: string, change: StoreChange | undefined) {
-    if (!change?.removed.length || !this.store.built) return
+  #reclaim(path: string) {
+    if (!this.store.built) return
     // A burst of removals reads the waiting files once more at most, not once per removal.
     if (this.#reclaiming) this.#reclaimAgain = true
     else void this.#readWaiting(path)
   }
 
   async #readWaiting(except: string) {
-    const waiting = this.store.files.unclaimed(this.name).filter((other) => other !== except)
-    if (!waiting.length) return
+    // Room made in a space at its limit goes to the files that hold the newest items left out.
+    const waiting = new Set([...this.store.files.unclaimed(this.name), ...this.#limit.waiting()])
+    waiting.delete(except)
+    if (!waiting.size) return
     this.#reclaiming = true
     try {
       const parser = this.parser()
-      for (const other of waiting) await this.consider(other, parser)
+      for (const other of waiting) {
+        const source = this.#feeds.isFeed(other) ? 'feed' : sourceOf(other)
+        if (source) await this.#parse(other, source, parser)
+      }
       await parser.done()
     } finally {
       this.#reclaiming = false
@@ -198,41 +209,31 @@ export class SpaceFiles {
 
   #unchanged(path: string, known?: Map<string, FileVersion>): boolean {
     const was = known ? known.get(path) : this.store.files.version(this.name, path)
-    if (!was || !this.real) return false
-    const now = statOrNothing(join(this.real, path))
-    return (
-      now !== undefined &&
-      now.size === was.size &&
-      now.mtimeMs === was.mtimeMs &&
-      now.ino === was.ino
-    )
+    return was !== undefined && this.real !== undefined && isVersion(join(this.real, path), was)
   }
 
   #record({ path, source }: Job, result: ParsedFile, quiet: boolean) {
-    const { items, record } = this.facts.record(path, source, result, this.limits)
-    const change = this.store.setFile(this.name, path, items, {
+    const { name, store } = this
+    const record = this.facts.record(path, source, result)
+    const fit = this.#limit.fit(path, result.items)
+    const { items, evict, problem } = fit
+    const change = store.setFile(name, path, items, {
       quiet,
-      record: record ?? null,
+      record: record ? { ...record, ...(problem ? { problem } : {}) } : null,
       page: result.page ?? null,
+      evict,
     })
-    // Items left out for ids another file gave first (a first build finds them at its end).
-    const ids = this.store.built && record ? new Set(items.map((i) => i.id)).size : 0
-    if (ids && this.store.countOf(this.name, path) < ids)
-      this.store.files.unclaim([[this.name, path]])
-    this.#reclaim(path, change)
+    this.#limit.wrote(path, fit, record !== undefined)
+    // A file some of whose ids another file gave first (a first build finds those at its end).
+    const ids = store.built && record && !problem ? new Set(items.map((i) => i.id)).size : 0
+    if (ids && store.countOf(name, path) < ids) store.files.unclaim([[name, path]])
+    // Items displaced make no room: only those that went with their file's change do.
+    if (change && change.removed.length > evict.length) this.#reclaim(path)
     // A file that could not even be opened as one has no version to keep, but still a reason.
     if (!record && result.problem) this.facts.problem(path, result.problem)
     if (source === 'home') {
       this.#feeds.alternate = this.facts.alternate
       if (!this.scanning()) void this.chooseFeed(path)
     }
-  }
-}
-
-function statOrNothing(path: string): Stats | undefined {
-  try {
-    return statSync(path)
-  } catch {
-    return undefined
   }
 }

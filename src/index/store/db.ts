@@ -1,7 +1,7 @@
 import { mkdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import Database from 'libsql'
-import { APPLICATION_ID, BUILT, FILE_INDEXES, SCHEMA_VERSION, TABLES } from './schema.js'
+import { APPLICATION_ID, BUILT, FILE_INDEXES, LEFT_OUT, SCHEMA_VERSION, TABLES } from './schema.js'
 
 export type Db = InstanceType<typeof Database>
 
@@ -121,7 +121,7 @@ function prepare(db: Db): { db: Db; built: boolean } {
     db.exec(TABLES)
     db.exec(`PRAGMA application_id = ${APPLICATION_ID}; PRAGMA user_version = ${SCHEMA_VERSION}`)
   }
-  db.exec(FILE_INDEXES)
+  db.exec(FILE_INDEXES + LEFT_OUT)
   const built = value(db, 'SELECT value FROM meta WHERE key = ?', BUILT) !== undefined
   return { db, built }
 }

@@ -1,6 +1,7 @@
 import type { Follow } from '../parsers/follows.js'
 import type { TwtxtMeta } from '../parsers/twtxt.js'
 import type { Db } from './db.js'
+import { LeftOut } from './left-out.js'
 
 /** What a file says about its space, besides its items (kept so that a restart need not ask). */
 export interface FileFacts {
@@ -24,6 +25,7 @@ export interface StoredFile {
 
 /** The `files` table: every file parsed (its version, problem, facts) and folder problems. */
 export class FileTable {
+  readonly leftOut: LeftOut
   readonly #has
   readonly #version
   readonly #set
@@ -44,6 +46,7 @@ export class FileTable {
   readonly #unclaimed
 
   constructor(db: Db) {
+    this.leftOut = new LeftOut(db)
     this.#has = db.prepare('SELECT 1 FROM files WHERE space = ? AND path = ?').raw()
     this.#version = db
       .prepare('SELECT size, mtime, ino FROM files WHERE space = ? AND path = ?')
@@ -121,6 +124,7 @@ export class FileTable {
 
   delete(space: string, path: string) {
     this.#delete.run(space, path)
+    this.leftOut.clear(space, path)
   }
 
   /** A problem of a path that is not a parsed file (a folder that cannot be read). */
@@ -168,6 +172,7 @@ export class FileTable {
 
   dropSpace(space: string) {
     this.#drop.run(space)
+    this.leftOut.dropSpace(space)
   }
 
   /**

@@ -138,6 +138,20 @@ CREATE INDEX IF NOT EXISTS files_problems ON files(space, path) WHERE problem IS
 CREATE INDEX IF NOT EXISTS files_facts ON files(space, path) WHERE facts IS NOT NULL;
 `
 
+/**
+ * Made whenever an index is opened too (left-out.ts): files whose items a space at its limit
+ * leaves out. Few rows, unless a space floods; none in most indexes.
+ */
+export const LEFT_OUT = `
+CREATE TABLE IF NOT EXISTS left_out (
+  space TEXT NOT NULL,
+  path TEXT NOT NULL,
+  shown INTEGER NOT NULL,
+  PRIMARY KEY (space, path)
+) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS left_out_newest ON left_out(space, shown DESC);
+`
+
 /** Made before INDEXES (Statements.sealKeys): the full-text index is built in its order. */
 export const DOCS_KEY = 'CREATE UNIQUE INDEX IF NOT EXISTS docs_key ON docs(key)'
 

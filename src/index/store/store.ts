@@ -1,7 +1,7 @@
 import { EventEmitter } from 'node:events'
 import type { Item } from '../item.js'
 import { horizonOf, shownAt, type Page, type Query } from '../query.js'
-import { isWriteFailure, transact, value, type Db, type OpenedIndex } from './db.js'
+import { isWriteFailure, transact, type Db, type OpenedIndex } from './db.js'
 import { FileTable, type StoredFile } from './files.js'
 import { fromRow, sameRow, toRow, type PageText } from './rows.js'
 export type { PageText } from './rows.js'
@@ -11,6 +11,7 @@ import { search, type SearchOptions } from './search.js'
 import { SpaceCounts } from './space-counts.js'
 import { Statements } from './statements.js'
 import { Threads } from './threads.js'
+import { OldestItems, type OldItem } from './oldest.js'
 
 export interface StoreChange {
   /** New or changed items. */
@@ -26,6 +27,8 @@ export interface FileUpdate {
   record?: StoredFile | null
   /** The file as a page for search; null: not (or no longer) a page. */
   page?: PageText | null
+  /** Items of other files of the space that this file's displace (space-limit.ts). */
+  evict?: OldItem[]
 }
 
 /**
@@ -43,6 +46,7 @@ export class Store extends EventEmitter<{
   readonly files: FileTable
   /** Conversations: parents, roots, replies (store/threads.ts). */
   readonly threads: Threads
+  readonly oldest: OldestItems
   readonly #sql: Statements
   #built: boolean
   #version = 0
@@ -57,6 +61,7 @@ export class Store extends EventEmitter<{
     this.files = new FileTable(this.db)
     this.threads = new Threads(this.db, this.#sql, () => this.#built)
     this.#counts = new SpaceCounts(() => this.#sql.counts())
+    this.oldest = new OldestItems(this.db)
   }
 
   /** Items in all spaces. */
@@ -122,7 +127,7 @@ export class Store extends EventEmitter<{
         change.upserted.push({ ...item, arrived, shown: shownAt(item.date, arrived) })
         if (!this.#built) this.#counts.saw(space, item.date)
       }
-      for (const row of old) {
+      for (const row of [...old, ...(update.evict ?? [])]) {
         if (kept.has(row.id)) continue
         this.#sql.deleteItem(row.rowid)
         change.removed.push(row.id)
@@ -241,10 +246,5 @@ export class Store extends EventEmitter<{
 
   close(): void {
     if (this.db.open) this.db.close()
-  }
-
-  /** How many rows a table holds, for tests and the bench. */
-  rows(table: 'items' | 'docs' | 'pages' | 'files' | 'mentions'): number {
-    return Number(value(this.db, `SELECT count(*) FROM ${table}`))
   }
 }
