@@ -132,4 +132,67 @@ describe('limits.maxItemsPerSpace', () => {
     expect(await texts(third.port)).toEqual([...newest(1, 30), 'day 0'])
     expect((await problems(third.port)).problemCount).toBe(0)
   }, 60_000)
+
+  it('stays the newest as files change: an id given twice, lines dated ahead, an edit back in time, deletions at once', async () => {
+    const root = await tempDir()
+    const files: Record<string, string> = {}
+    for (let d = 1; d <= 30; d++)
+      files[`status/${(d * 7919) % 997}.json`] = status(`day ${d}`, day(d))
+    await writeFiles(root, files)
+    const server = await startGateway([{ name: 'pal', root }], {
+      limits: { ...DEFAULT_LIMITS, maxItemsPerSpace: 10 },
+    })
+    await server.state.index.ready()
+    const { port } = server
+    const newest = (from: number, to: number) =>
+      Array.from({ length: to - from + 1 }, (_, i) => `day ${to - i}`)
+    const settled = async (expected: string[]) => {
+      await vi.waitFor(async () => expect(await texts(port)).toEqual(expected), waitOpts)
+      // The count the API gives is the timeline's.
+      expect((await problems(port)).items).toBe(expected.length)
+    }
+    await settled(newest(21, 30))
+
+    // A feed of fifty entries that all give one id is one item: it displaces one, not all.
+    const feed = (texts: string[]) =>
+      JSON.stringify({
+        version: 'https://jsonfeed.org/version/1.1',
+        title: 'x',
+        items: texts.map((text) => ({ id: 'same', content_text: text, date_published: day(35) })),
+      })
+    const fifty = Array.from({ length: 50 }, (_, i) => `same ${i}`)
+    await writeFile(join(root, 'feed.json'), feed(fifty))
+    await settled(['same 0', ...newest(22, 30)])
+    await writeFile(join(root, 'feed.json'), feed(fifty.slice(1)))
+    await settled(['same 1', ...newest(22, 30)])
+    await rm(join(root, 'feed.json'))
+    await settled(newest(21, 30))
+    await writeFile(join(root, 'feed.json'), feed(fifty))
+    await settled(['same 0', ...newest(22, 30)])
+    await rm(join(root, 'feed.json'))
+    await settled(newest(21, 30))
+
+    // Lines dated in 2099 are held back: they take no room from what the timeline shows.
+    const ahead = Array.from(
+      { length: 10 },
+      (_, i) => `2099-01-0${(i % 9) + 1}T00:00:0${i}Z\tlater ${i}`,
+    )
+    await writeFile(join(root, 'twtxt.txt'), ahead.join('\n'))
+    await vi.waitFor(async () => {
+      const { problems: list } = await problems(port)
+      expect(list.map((p) => p.file)).toContain('twtxt.txt')
+    }, waitOpts)
+    await settled(newest(21, 30))
+    await rm(join(root, 'twtxt.txt'))
+
+    // The newest status edited back in time: day 20, left out, ranks above it now.
+    await writeFile(join(root, `status/${(30 * 7919) % 997}.json`), status('day 30 moved', day(-5)))
+    await settled(newest(20, 29))
+
+    // Five statuses shown go in one command: the five newest left out come back.
+    await Promise.all(
+      [29, 28, 27, 26, 25].map((d) => rm(join(root, `status/${(d * 7919) % 997}.json`))),
+    )
+    await settled([...newest(20, 24), ...newest(15, 19)])
+  }, 60_000)
 })

@@ -165,7 +165,11 @@ export class TimelineIndex extends EventEmitter<{
    */
   async ready(): Promise<void> {
     await this.scanned()
+    const building = !this.store.built
     await this.store.finishBuild(this.#fill)
+    // Its end dropped ids given twice, which may leave spaces room for items left out.
+    if (building && this.store.built)
+      for (const space of this.#spaces.values()) space.files.refill()
   }
 
   /** Resolves when every space has finished its first scan (before ready's indexes). */

@@ -71,8 +71,9 @@ export class SpaceFiles {
           this.#tickets.delete(job.path)
           this.#record(job, results[i]!, quiet)
         })
-      // A sync delivering thousands of files at once: one transaction, not one per file.
-      this.#writing(() => (jobs.length > 1 ? this.store.bulk(record) : record()))
+      // One transaction: for a sync delivering thousands of files at once, not one per file;
+      // for one file, its items and what they left out (SpaceLimit.wrote) together.
+      this.#writing(() => this.store.bulk(record))
     })
   }
 
@@ -131,8 +132,12 @@ export class SpaceFiles {
   forgetUnseen(seen: Set<string>) {
     for (const stored of this.store.files.paths(this.name))
       if (!seen.has(stored)) this.forget(stored)
-    // Room it finds (limits.maxItemsPerSpace raised) goes to the items left out.
-    if (this.#limit.waiting().length) this.#reclaim('')
+    this.refill()
+  }
+
+  /** Room the index finds (a first build over, the limit raised) goes to the items left out. */
+  refill() {
+    if (this.#limit.waiting(new Set()).length) this.#reclaim('')
   }
 
   forget(path: string) {
@@ -185,15 +190,17 @@ export class SpaceFiles {
     else void this.#readWaiting(path)
   }
 
-  async #readWaiting(except: string) {
-    // Room made in a space at its limit goes to the files that hold the newest items left out.
-    const waiting = new Set([...this.store.files.unclaimed(this.name), ...this.#limit.waiting()])
+  /** Files some of whose items were left out, read again (#reclaim) in one chain: `seen`. */
+  async #readWaiting(except: string, seen = new Set<string>()) {
+    const waiting = new Set(this.store.files.unclaimed(this.name))
+    for (const path of this.#limit.waiting(seen)) waiting.add(path)
     waiting.delete(except)
     if (!waiting.size) return
     this.#reclaiming = true
     try {
       const parser = this.parser()
       for (const other of waiting) {
+        seen.add(other)
         const source = this.#feeds.isFeed(other) ? 'feed' : sourceOf(other)
         if (source) await this.#parse(other, source, parser)
       }
@@ -201,9 +208,10 @@ export class SpaceFiles {
     } finally {
       this.#reclaiming = false
     }
-    if (this.#reclaimAgain) {
+    // Again after removals meanwhile, or while room is left (files read brought less than it).
+    if (this.#reclaimAgain || this.#limit.waiting(seen).length) {
       this.#reclaimAgain = false
-      await this.#readWaiting('')
+      await this.#readWaiting('', seen)
     }
   }
 
@@ -227,8 +235,11 @@ export class SpaceFiles {
     // A file some of whose ids another file gave first (a first build finds those at its end).
     const ids = store.built && record && !problem ? new Set(items.map((i) => i.id)).size : 0
     if (ids && store.countOf(name, path) < ids) store.files.unclaim([[name, path]])
-    // Items displaced make no room: only those that went with their file's change do.
-    if (change && change.removed.length > evict.length) this.#reclaim(path)
+    // Items displaced make no room: only those that went with their file's change do; and in a
+    // space that leaves items out, any change may rank one of them above its lowest.
+    const changed = change && (change.upserted.length > 0 || change.removed.length > evict.length)
+    if (changed && (change.removed.length > evict.length || this.#limit.leavesOut))
+      this.#reclaim(path)
     // A file that could not even be opened as one has no version to keep, but still a reason.
     if (!record && result.problem) this.facts.problem(path, result.problem)
     if (source === 'home') {

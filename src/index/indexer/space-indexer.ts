@@ -31,7 +31,7 @@ export class SpaceIndexer extends EventEmitter<{
   #watcher: TreeWatcher | undefined
   #root: RootCheck
   #queue = new ChangeQueue((batch) => this.#changes(batch))
-  #files: SpaceFiles
+  readonly files: SpaceFiles
   #generation = 0
   #lastScan = 0
   /**
@@ -57,7 +57,7 @@ export class SpaceIndexer extends EventEmitter<{
       () => this.#tick(),
     )
     const scanning = () => this.status === 'indexing'
-    this.#files = new SpaceFiles(settings.name, store, this.facts, limits, pool, scanning)
+    this.files = new SpaceFiles(settings.name, store, this.facts, limits, pool, scanning)
   }
 
   get name() {
@@ -76,7 +76,7 @@ export class SpaceIndexer extends EventEmitter<{
   /** Files read since the folder came online, those the index knew unchanged, and files found
    * (by the full scan running, or the last one: progress counts a big space's as it goes). */
   get reads(): { reread: number; unchanged: number; found: number } {
-    const { reread, unchanged } = this.#files
+    const { reread, unchanged } = this.files
     return { reread, unchanged, found: this.#seen?.size ?? this.facts.files }
   }
 
@@ -126,7 +126,7 @@ export class SpaceIndexer extends EventEmitter<{
     this.#queue.clear()
     this.#generation++
     this.emit('touched')
-    this.#files.reset('real' in root ? root.real : undefined)
+    this.files.reset('real' in root ? root.real : undefined)
     if ('problem' in root) {
       this.facts.offline = root.problem
       return this.#setStatus('offline')
@@ -154,7 +154,7 @@ export class SpaceIndexer extends EventEmitter<{
 
   #tick() {
     const degraded = this.facts.degraded && Date.now() - this.#lastScan > this.limits.rescanMs
-    if (degraded || this.#files.retryDue()) this.#changed(null)
+    if (degraded || this.files.retryDue()) this.#changed(null)
   }
 
   #changed(path: string | null) {
@@ -164,20 +164,20 @@ export class SpaceIndexer extends EventEmitter<{
 
   /** Paths the watcher named: files to parse again, new folders to walk, things gone. */
   async #changes(batch: Array<string | null>) {
-    const real = this.#files.real
+    const real = this.files.real
     if (this.#stopped || !real) return
     if (batch.includes(null)) return this.#scan('', true)
-    const parser = this.#files.parser()
+    const parser = this.files.parser()
     for (const path of batch as string[]) {
       const stats = lstatOrNothing(join(real, path))
       // Gone, or what a scan does not index (a symlink, a FIFO): what was there goes.
       if (!stats || !(stats.isFile() || stats.isDirectory())) {
         this.#watcher?.remove(path)
-        this.#files.gone(path)
+        this.files.gone(path)
       } else if (stats.isDirectory()) await this.#scan(path, false)
       else if (stats.isFile()) {
         this.#seen?.add(path)
-        await this.#files.consider(path, parser)
+        await this.files.consider(path, parser)
       }
       await slice()
     }
@@ -191,7 +191,7 @@ export class SpaceIndexer extends EventEmitter<{
   async #scan(from: string, full: boolean) {
     const generation = this.#generation
     const seen = full ? (this.#seen = new Set<string>()) : (this.#seen ?? new Set<string>())
-    const parser = this.#files.parser()
+    const parser = this.files.parser()
     const current = () => generation === this.#generation && !this.#stopped
     if (!full) await this.#walk(from, parser, seen, undefined, current)
     else
@@ -207,13 +207,13 @@ export class SpaceIndexer extends EventEmitter<{
     if (full && this.#seen === seen) this.#seen = undefined
     if (generation !== this.#generation) return
     if (full) {
-      this.#files.forgetUnseen(seen)
+      this.files.forgetUnseen(seen)
       this.facts.files = seen.size
       this.#lastScan = Date.now()
       this.emit('progress', seen.size)
     }
     // Now that the home page said which feed it names, parse the one to index.
-    await this.#files.chooseFeed()
+    await this.files.chooseFeed()
   }
 
   #walk(
@@ -223,11 +223,11 @@ export class SpaceIndexer extends EventEmitter<{
     known: Map<string, FileVersion> | undefined,
     current: () => boolean,
   ) {
-    return walk(this.#files.real!, from, {
+    return walk(this.files.real!, from, {
       folder: (dir) => this.#watcher?.add(dir),
       file: (path) => {
         seen.add(path)
-        return this.#files.consider(path, parser, known)
+        return this.files.consider(path, parser, known)
       },
       folderProblem: (dir, reason) => {
         if (reason) seen.add(dir)

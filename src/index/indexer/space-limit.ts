@@ -7,7 +7,7 @@ import type { Store } from '../store/store.js'
 export function leftOutReason(max: number, left?: number, of?: number): string {
   const which =
     left === undefined
-      ? 'some of its items are'
+      ? 'items of this file are'
       : of === 1
         ? 'its item is'
         : `${left} of its ${of} items are`
@@ -19,18 +19,25 @@ export interface Fitted {
   items: Item[]
   /** Items of other files of the space that these displace: the oldest of it. */
   evict: OldItem[]
-  /** Set when some of the file's own items are left out: why, and where the newest would stand. */
+  /** Set when some of the file's own items are left out: why, and the rank of the newest. */
   problem?: string
   leftOut?: number
 }
 
 /**
+ * How an item ranks for its space's room: where it stands in the timeline, except that one
+ * standing ahead of now (held back until the horizon lets it in) ranks below every other.
+ */
+const rank = (shown: number, now: number) => (shown > now ? 0 : shown)
+
+/**
  * limits.maxItemsPerSpace: a space keeps its newest `max` items, by where they stand in the
- * timeline. A file that brings more than the room left displaces the space's oldest items of
+ * timeline. A file that brings more than the room left displaces the space's lowest items of
  * other files with its newer ones; those files, and this one if some of its items are still
- * left out, say so, and are read again when room is made (SpaceFiles, LeftOut). A friend's flood of
- * files then costs the timeline its oldest items, not the newest ones a scan happened to find
- * last (folders are listed in no set order).
+ * left out, say so, and are read again when room is made (SpaceLimit.waiting). A friend's
+ * flood of files then costs the timeline its oldest items, not the newest ones a scan happened
+ * to find last (folders are listed in no set order). Only items that will be stored compete:
+ * an id given twice counts once, and one another file holds not at all (Store.setFile).
  */
 export function fitInSpace(
   store: Store,
@@ -44,24 +51,36 @@ export function fitInSpace(
   if (items.length > room) room += store.countOf(space, path)
   if (items.length <= room) return { items, evict: [] }
   const now = Date.now()
+  const ids = new Set<string>()
+  const mine = items.filter(
+    (item) =>
+      !ids.has(item.id) &&
+      ids.add(item.id) &&
+      !(store.built && store.oldest.heldElsewhere(item.id, space, path)),
+  )
   // Where each would stand, as Store.setFile will place it (a first build's arrived when dated).
-  const standing = (item: Item) => shownAt(item.date, store.built ? now : Math.min(item.date, now))
-  const newest = items
-    .map((item) => ({ item, shown: standing(item) }))
-    .sort((a, b) => b.shown - a.shown)
+  const newest = mine
+    .map((item) => ({
+      item,
+      rank: rank(shownAt(item.date, store.built ? now : Math.min(item.date, now)), now),
+    }))
+    .sort((a, b) => b.rank - a.rank)
   const free = Math.max(0, room)
-  const oldest = store.oldest.of(space, path, newest.length - free)
+  const oldest = store.oldest.of(space, path, newest.length - free, now)
   let evicted = 0
-  while (evicted < oldest.length && newest[free + evicted]!.shown > oldest[evicted]!.shown)
+  while (
+    evicted < oldest.length &&
+    newest[free + evicted]!.rank > rank(oldest[evicted]!.shown, now)
+  )
     evicted++
-  const kept = free + evicted
+  const kept = Math.min(newest.length, free + evicted)
   return {
     items: newest.slice(0, kept).map(({ item }) => item),
     evict: oldest.slice(0, evicted),
-    ...(kept < items.length
+    ...(kept < newest.length
       ? {
-          problem: leftOutReason(max, items.length - kept, items.length),
-          leftOut: newest[kept]!.shown,
+          problem: leftOutReason(max, newest.length - kept, newest.length),
+          leftOut: newest[kept]!.rank,
         }
       : {}),
   }
@@ -97,15 +116,36 @@ export class SpaceLimit {
     this.#leavesOut = true
     files.leftOut.clear(this.space, path)
     if (recorded && fit.leftOut !== undefined) files.leftOut.mark(this.space, path, fit.leftOut)
+    const now = Date.now()
     for (const old of fit.evict) {
-      files.leftOut.mark(this.space, old.path, old.shown)
+      files.leftOut.mark(this.space, old.path, rank(old.shown, now))
       files.setProblem(this.space, old.path, leftOutReason(this.max))
     }
   }
 
-  /** The files that hold the newest items left out, as many as the space has room for. */
-  waiting(): string[] {
-    const room = this.#leavesOut ? this.max - this.store.countOf(this.space) : 0
-    return room > 0 ? this.store.files.leftOut.newest(this.space, room) : []
+  get leavesOut(): boolean {
+    return this.#leavesOut
+  }
+
+  /**
+   * The files to read again (but those in `seen`): those that hold the newest items left out,
+   * as many as the space has room for, and then any whose newest item left out ranks above
+   * the space's lowest (room a file's edit gave back, or items that came in while it waited).
+   */
+  waiting(seen: Set<string>): string[] {
+    if (!this.#leavesOut) return []
+    const now = Date.now()
+    let room = this.max - this.store.countOf(this.space)
+    const lowest = this.store.oldest.of(this.space, '', 1, now)[0]
+    const floor = lowest ? rank(lowest.shown, now) : -1
+    const paths: string[] = []
+    const rows = this.store.files.leftOut.newest(this.space, Math.max(room, 0) + seen.size + 64)
+    for (const [path, shown] of rows) {
+      if (seen.has(path)) continue
+      if (room > 0) room--
+      else if (shown <= floor) break
+      paths.push(path)
+    }
+    return paths
   }
 }

@@ -18,7 +18,7 @@ export class LeftOut {
     )
     this.#clear = db.prepare('DELETE FROM left_out WHERE space = ? AND path = ?')
     this.#newest = db
-      .prepare('SELECT path FROM left_out WHERE space = ? ORDER BY shown DESC LIMIT ?')
+      .prepare('SELECT path, shown FROM left_out WHERE space = ? ORDER BY shown DESC LIMIT ?')
       .raw()
     this.#drop = db.prepare('DELETE FROM left_out WHERE space = ?')
   }
@@ -33,9 +33,9 @@ export class LeftOut {
     this.#clear.run(space, path)
   }
 
-  /** The `limit` files of a space whose items left out are the newest. */
-  newest(space: string, limit: number): string[] {
-    return (this.#newest.all(space, limit) as Array<[string]>).map(([path]) => path)
+  /** The `limit` files of a space whose items left out are the newest, with where they rank. */
+  newest(space: string, limit: number): Array<[path: string, shown: number]> {
+    return this.#newest.all(space, limit) as Array<[string, number]>
   }
 
   dropSpace(space: string) {

@@ -109,17 +109,17 @@ export class Store extends EventEmitter<{
       const now = Date.now()
       let added = 0
       for (const item of items) {
+        // One id given twice, in a file or by two (a status with its "id" copied): the first wins.
+        if (kept.has(item.id)) continue
         const row = toRow(item)
         const was = before.get(item.id)
         if (was && sameRow(was, row)) {
           kept.add(item.id)
           continue
         }
-        // Two files claiming one id (a status with its "id" copied): the first one wins.
-        if (!was && (kept.has(item.id) || (this.#built && this.#sql.idTaken(item.id)))) continue
+        if (!was && this.#built && this.#sql.idTaken(item.id)) continue
         if (was) this.#sql.deleteItem(was.rowid)
-        // A new item arrives now; one of a first build arrived when it was written, as far as
-        // anyone can tell (else a new index would make every old item unread).
+        // New now; a first build's arrived when written (else a new index makes all unread).
         const arrived = was ? was.arrived : this.#built ? now : Math.min(item.date, now)
         this.#sql.insertItem(row, arrived, item)
         if (!was) added++
