@@ -58,6 +58,14 @@ export function horizonOf(now: number): number {
 }
 
 /**
+ * When a new item arrived: now; one of a first build when it was written, as far as anyone can
+ * tell (its date, if past), or a new index would make every old item unread.
+ */
+export function arrivalOf(date: number, built: boolean, now: number): number {
+  return built ? now : Math.min(date, now)
+}
+
+/**
  * Where an item stands in the timeline: its date, unless that is ahead of when it arrived. A
  * post dated three hours ahead by a friend's slipped clock would otherwise sit on top for three
  * hours; it stands where it arrived instead. One dated further ahead than the horizon stands

@@ -34,6 +34,7 @@ export class SpaceFiles {
   #tickets = new Map<string, number>()
   #reclaiming = false
   #reclaimAgain = false
+  #idsFreed = false
   #limit: SpaceLimit
   #ticket = 0
 
@@ -93,10 +94,12 @@ export class SpaceFiles {
       this.unchanged++
       return
     }
-    await this.#parse(path, source, parser)
+    await this.#parse(path, parser, source)
   }
 
-  async #parse(path: string, source: ParsedSource, parser: FileParser<Job>) {
+  async #parse(path: string, parser: FileParser<Job>, source?: ParsedSource) {
+    source ??= this.#feeds.isFeed(path) ? 'feed' : sourceOf(path)
+    if (!source) return
     this.reread++
     this.#tickets.set(path, ++this.#ticket)
     await parser.add({ path, source, ticket: this.#ticket })
@@ -117,7 +120,7 @@ export class SpaceFiles {
     }
     if (!parse || (parse !== changed && this.#unchanged(parse))) return
     const parser = this.parser()
-    await this.#parse(parse, 'feed', parser)
+    await this.#parse(parse, parser, 'feed')
     await parser.done()
   }
 
@@ -137,14 +140,14 @@ export class SpaceFiles {
 
   /** Room the index finds (a first build over, the limit raised) goes to the items left out. */
   refill() {
-    if (this.#limit.waiting(new Set()).length) this.#reclaim('')
+    if (this.#limit.waiting(new Set()).length) this.#reclaim('', false)
   }
 
   forget(path: string) {
     this.#tickets.delete(path)
     this.facts.forget(path)
     const change = this.#writing(() => this.store.forget(this.name, path))
-    if (change?.removed.length) this.#reclaim(path)
+    if (change?.removed.length) this.#reclaim(path, true)
     const home = path === 'index.html' || path === 'index.htm'
     if (home || this.#feeds.isFeed(path)) {
       if (home) this.#feeds.alternate = undefined
@@ -179,12 +182,11 @@ export class SpaceFiles {
     }
   }
 
-  /**
-   * Items of `path` went: a file whose items were left out (FileTable.unclaim), for ids another
-   * file gave first or for the space's limit, is read again, and may now add them.
-   */
-  #reclaim(path: string) {
+  /** Items of `path` went (`removed`), or changed in a space at its limit: files whose items
+   * were left out, for ids another file gave first or for room, are read again (#readWaiting). */
+  #reclaim(path: string, removed: boolean) {
     if (!this.store.built) return
+    if (removed) this.#idsFreed = true
     // A burst of removals reads the waiting files once more at most, not once per removal.
     if (this.#reclaiming) this.#reclaimAgain = true
     else void this.#readWaiting(path)
@@ -192,18 +194,17 @@ export class SpaceFiles {
 
   /** Files some of whose items were left out, read again (#reclaim) in one chain: `seen`. */
   async #readWaiting(except: string, seen = new Set<string>()) {
-    const waiting = new Set(this.store.files.unclaimed(this.name))
+    // Those waiting on ids (FileTable.unclaimed) only if items went since: nothing else frees ids.
+    const waiting = new Set(this.#idsFreed ? this.store.files.unclaimed(this.name) : [])
+    this.#idsFreed = false
     for (const path of this.#limit.waiting(seen)) waiting.add(path)
     waiting.delete(except)
     if (!waiting.size) return
+    for (const other of waiting) seen.add(other)
     this.#reclaiming = true
     try {
       const parser = this.parser()
-      for (const other of waiting) {
-        seen.add(other)
-        const source = this.#feeds.isFeed(other) ? 'feed' : sourceOf(other)
-        if (source) await this.#parse(other, source, parser)
-      }
+      for (const other of waiting) await this.#parse(other, parser)
       await parser.done()
     } finally {
       this.#reclaiming = false
@@ -224,8 +225,8 @@ export class SpaceFiles {
     const { name, store } = this
     const record = this.facts.record(path, source, result)
     const fit = this.#limit.fit(path, result.items)
-    const { items, evict, problem } = fit
-    const change = store.setFile(name, path, items, {
+    const { evict, problem } = fit
+    const change = store.setFile(name, path, fit.items, {
       quiet,
       record: record ? { ...record, ...(problem ? { problem } : {}) } : null,
       page: result.page ?? null,
@@ -233,13 +234,12 @@ export class SpaceFiles {
     })
     this.#limit.wrote(path, fit, record !== undefined)
     // A file some of whose ids another file gave first (a first build finds those at its end).
-    const ids = store.built && record && !problem ? new Set(items.map((i) => i.id)).size : 0
+    const ids = store.built && record && !problem ? new Set(fit.items.map((i) => i.id)).size : 0
     if (ids && store.countOf(name, path) < ids) store.files.unclaim([[name, path]])
     // Items displaced make no room: only those that went with their file's change do; and in a
     // space that leaves items out, any change may rank one of them above its lowest.
-    const changed = change && (change.upserted.length > 0 || change.removed.length > evict.length)
-    if (changed && (change.removed.length > evict.length || this.#limit.leavesOut))
-      this.#reclaim(path)
+    const removed = change !== undefined && change.removed.length > evict.length
+    if (removed || (change?.upserted.length && this.#limit.leavesOut)) this.#reclaim(path, removed)
     // A file that could not even be opened as one has no version to keep, but still a reason.
     if (!record && result.problem) this.facts.problem(path, result.problem)
     if (source === 'home') {

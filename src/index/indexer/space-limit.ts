@@ -1,5 +1,5 @@
 import type { Item } from '../item.js'
-import { shownAt } from '../query.js'
+import { arrivalOf, shownAt } from '../query.js'
 import type { OldItem } from '../store/oldest.js'
 import type { Store } from '../store/store.js'
 
@@ -58,11 +58,11 @@ export function fitInSpace(
       ids.add(item.id) &&
       !(store.built && store.oldest.heldElsewhere(item.id, space, path)),
   )
-  // Where each would stand, as Store.setFile will place it (a first build's arrived when dated).
+  // Where each would stand, as Store.setFile will place it.
   const newest = mine
     .map((item) => ({
       item,
-      rank: rank(shownAt(item.date, store.built ? now : Math.min(item.date, now)), now),
+      rank: rank(shownAt(item.date, arrivalOf(item.date, store.built, now)), now),
     }))
     .sort((a, b) => b.rank - a.rank)
   const free = Math.max(0, room)

@@ -1,6 +1,6 @@
 import { EventEmitter } from 'node:events'
 import type { Item } from '../item.js'
-import { horizonOf, shownAt, type Page, type Query } from '../query.js'
+import { arrivalOf, horizonOf, shownAt, type Page, type Query } from '../query.js'
 import { isWriteFailure, transact, type Db, type OpenedIndex } from './db.js'
 import { FileTable, type StoredFile } from './files.js'
 import { fromRow, sameRow, toRow, type PageText } from './rows.js'
@@ -119,8 +119,7 @@ export class Store extends EventEmitter<{
         }
         if (!was && this.#built && this.#sql.idTaken(item.id)) continue
         if (was) this.#sql.deleteItem(was.rowid)
-        // New now; a first build's arrived when written (else a new index makes all unread).
-        const arrived = was ? was.arrived : this.#built ? now : Math.min(item.date, now)
+        const arrived = was ? was.arrived : arrivalOf(item.date, this.#built, now)
         this.#sql.insertItem(row, arrived, item)
         if (!was) added++
         kept.add(item.id)
